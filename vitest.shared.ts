@@ -1,0 +1,16 @@
+import { defineConfig } from "vitest/config";
+
+/** Shared per-package vitest config: resolve workspace packages to their TypeScript source. */
+export function packageConfig(name: string) {
+  return defineConfig({
+    resolve: { conditions: ["@lintra/source"] },
+    ssr: { resolve: { conditions: ["@lintra/source"] } },
+    test: {
+      name,
+      include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+      testTimeout: 60_000,
+      reporters: ["default", "json"],
+      outputFile: { json: ".test-results/results.json" },
+    },
+  });
+}
