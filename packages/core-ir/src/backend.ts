@@ -1,0 +1,71 @@
+import type { AnyTypedArray, DType } from "./dtype.js";
+import { BackendError } from "./errors.js";
+import type { Params, Prim } from "./registry.js";
+import type { ShapedArray } from "./shape.js";
+
+/**
+ * A kernel: input buffers, their avals and the primitive's params in, one output buffer out.
+ * `out` is the output aval, already computed by the primitive's shape and dtype rules.
+ */
+export type Kernel<P extends Prim, B> = (inputs: B[], avals: ShapedArray[], params: Params<P>, out: ShapedArray) => B;
+
+/** A backend's kernels. Complete for the reference backend; `Partial` for the others. */
+export type KernelTable<B> = { [P in Prim]?: Kernel<P, B> };
+export type CompleteKernelTable<B> = { [P in Prim]: Kernel<P, B> };
+
+/**
+ * The Backend contract: buffers in and out, a table of kernels, nothing else.
+ * No gradient kernels: every derivative is built from the forward primitives.
+ */
+export interface Backend<B = unknown> {
+  readonly name: string;
+  /** dtypes this backend stores and computes with. */
+  readonly dtypes: readonly DType[];
+  /** Allocate a buffer holding `data` (whose length is `aval.size`, dtype `aval.dtype`). */
+  fromTyped(data: AnyTypedArray, aval: ShapedArray): B;
+  /** Read a buffer back synchronously. The result may alias the buffer: copy before mutating. */
+  read(buf: B, aval: ShapedArray): AnyTypedArray;
+  /** Read asynchronously (GPU backends); defaults to `read`. */
+  readAsync?(buf: B, aval: ShapedArray): Promise<AnyTypedArray>;
+  /** Give a buffer's memory back. Called when the array owning it is garbage collected. */
+  release(buf: B): void;
+  readonly kernels: KernelTable<B>;
+}
+
+/** Identity with a type: a backend is data, defining one registers nothing. */
+export function defineBackend<B>(backend: Backend<B>): Backend<B> {
+  return backend;
+}
+
+const known = new Map<string, Backend<unknown>>();
+let current: Backend<unknown> | null = null;
+
+/** Make a backend selectable by name with `setBackend(name)`. */
+export function registerBackend(backend: Backend<any>): void {
+  known.set(backend.name, backend as Backend<unknown>);
+}
+
+export function backendNames(): string[] {
+  return [...known.keys()];
+}
+
+/** Select the backend that eager operations run on, by name or by value. */
+export function setBackend(backend: string | Backend<any>): Backend<unknown> {
+  if (typeof backend === "string") {
+    const found = known.get(backend);
+    if (!found) {
+      throw new BackendError(`unknown backend '${backend}'; expected one of: ${backendNames().join(", ") || "(none registered)"}`);
+    }
+    current = found;
+  } else {
+    registerBackend(backend);
+    current = backend as Backend<unknown>;
+  }
+  return current;
+}
+
+/** The backend eager operations run on. */
+export function getBackend(): Backend<unknown> {
+  if (!current) throw new BackendError("no backend selected; call setBackend() with a backend first");
+  return current;
+}

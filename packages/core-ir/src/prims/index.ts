@@ -1,0 +1,5 @@
+// Importing these files declares every built-in primitive, once.
+import "./elementwise.js";
+import "./movement.js";
+import "./reduce.js";
+import "./indexing.js";

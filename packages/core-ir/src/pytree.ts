@@ -1,0 +1,100 @@
+import { ValueError } from "./errors.js";
+import { Tracer } from "./trace.js";
+
+/** A nested structure of leaves: arrays of trees, plain objects of trees, or a leaf. */
+export type PyTree<L = unknown> = L | readonly PyTree<L>[] | { readonly [k: string]: PyTree<L> };
+
+/** The shape of a pytree without its leaves. */
+export type TreeDef =
+  | { readonly kind: "leaf" }
+  | { readonly kind: "none"; readonly value: null | undefined }
+  | { readonly kind: "array"; readonly children: readonly TreeDef[] }
+  | { readonly kind: "object"; readonly keys: readonly string[]; readonly children: readonly TreeDef[] };
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (typeof x !== "object" || x === null) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Leaves in depth-first order (object keys sorted, as JAX sorts dict keys) and the structure. */
+export function treeFlatten<L = unknown>(tree: unknown, isLeaf: (x: unknown) => boolean = defaultIsLeaf): [L[], TreeDef] {
+  const leaves: L[] = [];
+  const walk = (x: unknown): TreeDef => {
+    if (x === null || x === undefined) return { kind: "none", value: x };
+    if (isLeaf(x)) {
+      leaves.push(x as L);
+      return { kind: "leaf" };
+    }
+    if (Array.isArray(x)) return { kind: "array", children: x.map(walk) };
+    if (isPlainObject(x)) {
+      const keys = Object.keys(x).sort();
+      return { kind: "object", keys, children: keys.map((k) => walk(x[k])) };
+    }
+    throw new ValueError(`pytree: cannot flatten a value of type ${typeof x} (${String(x)}); expected arrays, numbers, JS arrays or plain objects`);
+  };
+  const def = walk(tree);
+  return [leaves, def];
+}
+
+function defaultIsLeaf(x: unknown): boolean {
+  return x instanceof Tracer || typeof x === "number" || typeof x === "boolean" || ArrayBuffer.isView(x);
+}
+
+export function treeUnflatten<L>(def: TreeDef, leaves: readonly L[]): unknown {
+  let i = 0;
+  const build = (d: TreeDef): unknown => {
+    switch (d.kind) {
+      case "leaf":
+        return leaves[i++];
+      case "none":
+        return d.value;
+      case "array":
+        return d.children.map(build);
+      case "object":
+        return Object.fromEntries(d.keys.map((k, j) => [k, build(d.children[j])]));
+    }
+  };
+  const out = build(def);
+  if (i !== leaves.length) throw new ValueError(`pytree: structure has ${i} leaves but ${leaves.length} were given`);
+  return out;
+}
+
+export function treeLeafCount(def: TreeDef): number {
+  switch (def.kind) {
+    case "leaf":
+      return 1;
+    case "none":
+      return 0;
+    default:
+      return def.children.reduce((n, c) => n + treeLeafCount(c), 0);
+  }
+}
+
+export function treeDefEqual(a: TreeDef, b: TreeDef): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === "leaf" || a.kind === "none") return true;
+  const bb = b as typeof a;
+  if (a.children.length !== bb.children.length) return false;
+  if (a.kind === "object" && a.keys.join("\0") !== (bb as typeof a).keys.join("\0")) return false;
+  return a.children.every((c, i) => treeDefEqual(c, bb.children[i]));
+}
+
+export function treeDefString(def: TreeDef): string {
+  switch (def.kind) {
+    case "leaf":
+      return "*";
+    case "none":
+      return String(def.value);
+    case "array":
+      return `[${def.children.map(treeDefString).join(", ")}]`;
+    case "object":
+      return `{${def.keys.map((k, i) => `${k}: ${treeDefString(def.children[i])}`).join(", ")}}`;
+  }
+}
+
+/** Apply `f` to every leaf, keeping the structure. */
+export function treeMap<A, B>(f: (leaf: A) => B, tree: unknown): unknown {
+  const [leaves, def] = treeFlatten<A>(tree);
+  return treeUnflatten(def, leaves.map(f));
+}
