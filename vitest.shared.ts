@@ -9,6 +9,7 @@ export function packageConfig(name: string) {
       name,
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
       testTimeout: 60_000,
+      setupFiles: [new URL("./vitest.setup.ts", import.meta.url).pathname],
       reporters: ["default", "json"],
       outputFile: { json: ".test-results/results.json" },
     },
