@@ -45,3 +45,9 @@ export class EscapedTracerError extends LintraError {}
 
 /** A value that is not valid for an argument (ragged nested arrays, bad options, ...). */
 export class ValueError extends LintraError {}
+
+/** A linear variable used non-linearly, or a primitive with no transpose rule, in `transpose`. */
+export class NonLinearError extends LintraError {}
+
+/** A transformation applied to a function or argument it cannot handle (grad of a non-scalar, ...). */
+export class TransformError extends LintraError {}

@@ -10,3 +10,4 @@ export * from "./program.js";
 export * from "./staging.js";
 export * from "./pytree.js";
 export { type DTypeClass } from "./prims/checks.js";
+export * as ops from "./ops.js";

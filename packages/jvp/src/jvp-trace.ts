@@ -1,0 +1,54 @@
+import { type MainTrace, type Params, type Prim, type ShapedArray, Trace, Tracer, ValueError, bind, newMain } from "@lintra/core-ir";
+import { jvpRules } from "./jvp-rules.js";
+import { type Tangent, Zero, hasTangent, isZero } from "./zero.js";
+
+/** A value carrying its primal and its tangent through forward mode. */
+export class JVPTracer extends Tracer {
+  constructor(
+    trace: Trace,
+    readonly primal: Tracer,
+    readonly tangent: Tangent,
+  ) {
+    super(trace);
+  }
+  get aval(): ShapedArray {
+    return this.primal.aval;
+  }
+  /** A zero tangent carries no information: drop out of the JVP trace. */
+  override fullLower(): Tracer {
+    return isZero(this.tangent) ? this.primal.fullLower() : this;
+  }
+}
+
+export class JVPTrace extends Trace {
+  lift(val: Tracer): Tracer {
+    return new JVPTracer(this, val, new Zero(val.aval));
+  }
+
+  processPrimitive<P extends Prim>(prim: P, tracers: Tracer[], params: Params<P>, outAval: ShapedArray): Tracer {
+    const jvps = tracers as JVPTracer[];
+    const primals = jvps.map((t) => t.primal);
+    const tangents = jvps.map((t) => (hasTangent(t.aval) ? t.tangent : new Zero(t.aval)));
+    if (tangents.every(isZero) || !hasTangent(outAval)) {
+      return new JVPTracer(this, bind(prim, primals, params), new Zero(outAval));
+    }
+    const [primalOut, tangentOut] = jvpRules[prim](primals, tangents, params, outAval);
+    return new JVPTracer(this, primalOut, tangentOut);
+  }
+}
+
+/** Forward mode on flat lists: the primal outputs and their tangents (possibly symbolic zeros). */
+export function jvpFlat(f: (...xs: Tracer[]) => Tracer[], primals: readonly Tracer[], tangents: readonly Tangent[]): [Tracer[], Tangent[]] {
+  return newMain("jvp", (main: MainTrace) => new JVPTrace(main), null, (main) => {
+    const trace = main.makeTrace(main);
+    const ins = primals.map((p, i) => {
+      const t = tangents[i];
+      if (!isZero(t) && !t.aval.equals(p.aval)) {
+        throw new ValueError(`jvp: tangent ${i} has type ${t.aval}; expected ${p.aval}, the type of its primal`);
+      }
+      return new JVPTracer(trace, p, hasTangent(p.aval) ? t : new Zero(p.aval));
+    });
+    const outs = f(...ins).map((o) => trace.fullRaise(o) as JVPTracer);
+    return [outs.map((o) => o.primal), outs.map((o) => o.tangent)];
+  });
+}

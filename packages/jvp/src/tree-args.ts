@@ -1,0 +1,35 @@
+import { ConcreteArray, type TreeDef, Tracer, ValueError, treeFlatten, treeUnflatten } from "@lintra/core-ir";
+
+/** A leaf as an array: JS numbers and booleans become float32 scalars (weakly typed inputs). */
+export function asArray(leaf: unknown, where: string): Tracer {
+  if (leaf instanceof Tracer) return leaf;
+  if (typeof leaf === "number" || typeof leaf === "boolean") return ConcreteArray.scalar(Number(leaf), "float32");
+  if (leaf instanceof Float32Array) return ConcreteArray.fromTyped(leaf, [leaf.length], "float32");
+  if (leaf instanceof Float64Array) return ConcreteArray.fromTyped(leaf, [leaf.length], "float64");
+  if (leaf instanceof Int32Array) return ConcreteArray.fromTyped(leaf, [leaf.length], "int32");
+  throw new ValueError(`${where}: expected an array or a number, got ${Object.prototype.toString.call(leaf)}`);
+}
+
+/** Flatten a pytree of inputs into arrays. */
+export function flattenArgs(tree: unknown, where: string): [Tracer[], TreeDef] {
+  const [leaves, def] = treeFlatten(tree);
+  return [leaves.map((l) => asArray(l, where)), def];
+}
+
+/** Wrap `f` (on pytrees) as a function on flat arrays that records its output structure. */
+export function flatFn(f: (...args: any[]) => unknown, inDef: TreeDef, where: string): { fn: (...xs: Tracer[]) => Tracer[]; outDef: () => TreeDef } {
+  let out: TreeDef | null = null;
+  const fn = (...xs: Tracer[]) => {
+    const args = treeUnflatten(inDef, xs) as unknown[];
+    const [leaves, def] = flattenArgs(f(...args), `${where} (output)`);
+    out = def;
+    return leaves;
+  };
+  return {
+    fn,
+    outDef: () => {
+      if (!out) throw new Error("internal: output structure read before the function ran");
+      return out;
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import {
+  type Tracer,
+  TransformError,
+  type TreeDef,
+  ValueError,
+  isFloat,
+  ops,
+
+  treeDefEqual,
+  treeDefString,
+  treeLeafCount,
+  treeUnflatten,
+} from "@lintra/core-ir";
+import {
+  type JacOptions,
+  type LinearFn,
+  Zero,
+  argAsArray,
+  basis,
+  flatFn,
+  flattenArgs,
+  jacfwd,
+  linearizeFlat,
+  outAsArray,
+  stackInto,
+} from "@lintra/jvp";
+import { type Cotangent, backwardPass } from "./backward-pass.js";
+import { UndefinedPrimal } from "./undefined-primal.js";
+
+/** Split flat cotangents into one pytree per positional argument. */
+function perArgument(inDef: TreeDef, flat: readonly Tracer[]): unknown[] {
+  if (inDef.kind !== "array") throw new Error("internal: arguments are not a list");
+  let offset = 0;
+  return inDef.children.map((child) => {
+    const n = treeLeafCount(child);
+    const part = flat.slice(offset, (offset += n));
+    return treeUnflatten(child, part);
+  });
+}
+
+const materialize = (c: Cotangent | null): Tracer => (c instanceof Zero ? ops.zerosLike(c.aval) : (c as Tracer));
+
+/** Flat cotangents for a linear program's inputs (zeros where none reached them). */
+function pullBack(program: LinearFn["program"], cts: readonly Cotangent[]): Tracer[] {
+  return backwardPass(program, program.inBinders.map((v) => new UndefinedPrimal(v.aval)), cts).map(materialize);
+}
+
+function readCotangents(ct: unknown, outTree: TreeDef, outAvals: readonly Tracer["aval"][], where: string): Tracer[] {
+  const [cts, ctDef] = flattenArgs(ct, where);
+  if (!treeDefEqual(ctDef, outTree)) {
+    throw new ValueError(`${where}: cotangent has structure ${treeDefString(ctDef)}; expected ${treeDefString(outTree)}, the structure of the output`);
+  }
+  cts.forEach((c, i) => {
+    if (!c.aval.equals(outAvals[i])) throw new ValueError(`${where}: cotangent ${i} has type ${c.aval}; expected ${outAvals[i]}, the type of the output`);
+  });
+  return cts;
+}
+
+/**
+ * `linearTranspose(fLin)` -> `fT(ct)`: the transpose of a linear function from `linearize`,
+ * returning one cotangent per primal argument.
+ */
+export function linearTranspose(fLin: LinearFn): (ct: unknown) => unknown[] {
+  const { program, primalTree, outTree } = fLin;
+  return (ct) => perArgument(primalTree, pullBack(program, readCotangents(ct, outTree, program.outAvals, "linearTranspose")));
+}
+
+/** Reverse mode: `vjp(f, ...primals)` -> `[out, fVjp]`, `fVjp(ct)` -> one cotangent per primal. */
+export function vjp(f: (...args: any[]) => any, ...primals: unknown[]): [any, (ct: unknown) => unknown[]] {
+  const [ps, inDef] = flattenArgs(primals, "vjp");
+  const { fn, outDef } = flatFn(f, inDef, "vjp");
+  const { outs, program } = linearizeFlat(fn, ps);
+  const outTree = outDef();
+  const fVjp = (ct: unknown) => perArgument(inDef, pullBack(program, readCotangents(ct, outTree, program.outAvals, "fVjp")));
+  return [treeUnflatten(outTree, outs), fVjp];
+}
+
+export interface GradOptions {
+  /** Which positional argument(s) to differentiate: a number gives one gradient, an array a list. */
+  argnums?: number | readonly number[];
+  /** `f` returns `[value, aux]`; aux is passed through undifferentiated. */
+  hasAux?: boolean;
+}
+
+function checkArgnums(argnums: number | readonly number[], nargs: number, where: string): number[] {
+  const nums = typeof argnums === "number" ? [argnums] : [...argnums];
+  if (nums.length === 0) throw new ValueError(`${where}: argnums is empty; expected at least one argument index`);
+  for (const n of nums) {
+    if (!Number.isInteger(n) || n < 0 || n >= nargs) {
+      throw new ValueError(`${where}: argnums ${JSON.stringify(argnums)} is out of range for a call with ${nargs} positional argument${nargs === 1 ? "" : "s"}`);
+    }
+  }
+  return nums;
+}
+
+/** `valueAndGrad(f)(...args)` -> `[value, grad]`; with hasAux, `[[value, aux], grad]`. */
+export function valueAndGrad(f: (...args: any[]) => any, { argnums = 0, hasAux = false }: GradOptions = {}) {
+  return (...args: unknown[]): [any, any] => {
+    const nums = checkArgnums(argnums, args.length, "grad");
+    const diffArgs = nums.map((n) => args[n]);
+    const [ps, inDef] = flattenArgs(diffArgs, "grad");
+    ps.forEach((x) => {
+      if (!isFloat(x.dtype)) {
+        throw new TransformError(`grad: cannot differentiate with respect to an input of dtype ${x.dtype} (${x.aval}); expected float32 or float64 inputs`);
+      }
+    });
+    const g = (...dargs: unknown[]) => {
+      const full = [...args];
+      nums.forEach((n, j) => (full[n] = dargs[j]));
+      const r = f(...full);
+      if (!hasAux) return [r];
+      if (!Array.isArray(r) || r.length !== 2) throw new TransformError("grad: with hasAux, the function must return [value, aux]");
+      return r;
+    };
+    const { fn, outDef } = flatFn(g, inDef, "grad");
+    const { outs, program } = linearizeFlat(fn, ps);
+    const outTree = outDef();
+    const value = outs[0];
+    const valueDef = outTree.kind === "array" ? outTree.children[0] : outTree;
+    if (valueDef.kind !== "leaf" || value.ndim !== 0 || !isFloat(value.dtype)) {
+      throw new TransformError(
+        `grad: the function must return a scalar float (shape []), got ${valueDef.kind === "leaf" ? value.aval : treeDefString(valueDef)}; use vjp or jacrev for non-scalar outputs`,
+      );
+    }
+    const cts: Cotangent[] = outs.map((o, i) => (i === 0 ? ops.fullLike(o, 1) : new Zero(o.aval)));
+    const grads = perArgument(inDef, pullBack(program, cts));
+    const grad = typeof argnums === "number" ? grads[0] : grads;
+    const [valueOut, aux] = treeUnflatten(outTree, outs) as unknown[];
+    return hasAux ? [[valueOut, aux], grad] : [valueOut, grad];
+  };
+}
+
+/**
+ * `grad(f)(...args)`: the gradient of a scalar function with respect to argument 0 (or
+ * `argnums`); with hasAux, `[grad, aux]` as in JAX.
+ */
+export function grad(f: (...args: any[]) => any, options: GradOptions = {}) {
+  const vg = valueAndGrad(f, options);
+  return (...args: unknown[]): any => {
+    const [value, g] = vg(...args);
+    return options.hasAux ? [g, (value as unknown[])[1]] : g;
+  };
+}
+
+/** Jacobian by reverse mode, one transpose per output element: shape out.shape ++ x.shape. */
+export function jacrev(f: (...args: any[]) => any, { argnums = 0 }: JacOptions = {}) {
+  return (...args: unknown[]): Tracer => {
+    const x = argAsArray(args, argnums, "jacrev");
+    const g = (xi: Tracer) => f(...args.map((a, i) => (i === argnums ? xi : a)));
+    const [y, fVjp] = vjp(g, x);
+    const out = outAsArray(y, "jacrev");
+    const rows: Tracer[] = [];
+    for (let j = 0; j < out.size; j++) rows.push(fVjp(basis(out.shape, j, out.dtype))[0] as Tracer);
+    return stackInto(rows, [...out.shape, ...x.shape], x.dtype);
+  };
+}
+
+/** Hessian as forward-over-reverse: jacfwd(jacrev(f)), shape out.shape ++ x.shape ++ x.shape. */
+export function hessian(f: (...args: any[]) => any, options: JacOptions = {}) {
+  return jacfwd(jacrev(f, options), options);
+}
+
