@@ -20,6 +20,8 @@ interface Column {
   readonly pick: (m: Module) => Table | undefined;
   /** Whether `--check` requires a row for this primitive. */
   readonly required: (def: PrimDef) => boolean;
+  /** Set when only some primitives need a row: coverage then counts those ("linear"). */
+  readonly scope?: string;
   /** What else to say about this table under the matrix. */
   readonly note?: (m: Module) => string | undefined;
 }
@@ -42,7 +44,7 @@ function backend(title: string, pkg: string, exportName: string, complete: boole
 
 const RULES: Column[] = [
   { title: "jvp", pkg: "@lintra/jvp", pick: (m) => m.jvpRules as Table | undefined, required: always },
-  { title: "transpose", pkg: "@lintra/transpose", pick: (m) => m.transposeRules as Table | undefined, required: linearOnly },
+  { title: "transpose", pkg: "@lintra/transpose", pick: (m) => m.transposeRules as Table | undefined, required: linearOnly, scope: "linear" },
 ];
 
 // One line per backend. Add a row here (and a root devDependency) when a backend package lands:
@@ -130,9 +132,11 @@ function coverage(loaded: readonly Loaded[], all: readonly Row[]): string {
   const declared = all.filter((r) => r.def);
   const parts = loaded.map((l) => {
     if (!l.table) return `${l.column.title} —`;
-    const done = declared.filter((r) => has(l.table!, r.name)).length;
+    const { title, scope, required } = l.column;
+    const counted = scope ? declared.filter((r) => required(r.def!)) : declared;
+    const done = counted.filter((r) => has(l.table!, r.name)).length;
     const missing = declared.filter((r) => cell(l, r) === "✗").length;
-    return `${l.column.title} ${done}/${declared.length}${missing ? ` (${missing} missing)` : ""}`;
+    return `${title} ${done}/${counted.length}${scope ? ` ${scope}` : ""}${missing ? ` (${missing} missing)` : ""}`;
   });
   return `${declared.length} primitives; ${parts.join(", ")}`;
 }
