@@ -4,6 +4,10 @@ import { expect } from "vitest";
 function flat(x: unknown): { values: number[]; shape: number[] } {
   if (typeof x === "number" || typeof x === "boolean") return { values: [Number(x)], shape: [] };
   if (ArrayBuffer.isView(x)) return { values: Array.from(x as unknown as ArrayLike<number>), shape: [(x as unknown as ArrayLike<number>).length] };
+  if (x && typeof x === "object" && "readSync" in x && "shape" in x && typeof (x as { readSync: unknown }).readSync === "function") {
+    const a = x as { readSync(): ArrayLike<number>; shape: number[] };
+    return { values: Array.from(a.readSync()), shape: [...a.shape] };
+  }
   if (x && typeof x === "object" && "toArray" in x && typeof (x as { toArray: unknown }).toArray === "function") {
     return flat((x as { toArray(): unknown }).toArray());
   }
