@@ -1,0 +1,29 @@
+/**
+ * lintra: automatic differentiation for TypeScript. Reverse mode is linearize, then transpose.
+ */
+import "./array.js";
+
+export * as np from "./np/index.js";
+export * as lax from "./lax.js";
+export * as nn from "./nn.js";
+export { makeProgram, type StagedProgram } from "./make-program.js";
+export { backendNames, getBackend, registerBackend, setBackend, type Backend } from "./backends.js";
+export { ConcretizationError, type NestedValue } from "./readback.js";
+export type { ArrayLike } from "./operands.js";
+export type { SliceSpec } from "./slicing.js";
+export {
+  BackendError,
+  DTypeError,
+  EscapedTracerError,
+  LintraError,
+  ShapeError,
+  TypecheckError,
+  UnknownPrimitiveError,
+  UnsupportedPrimitiveError,
+  ValueError,
+  Tracer as Array,
+  type DType,
+  type Program,
+  typecheck,
+} from "@lintra/core-ir";
+export * from "./transformations.js";
