@@ -1,3 +1,4 @@
-// Transformations (grad, jvp, vjp, linearize, ...) are re-exported here once @lintra/jvp and
-// @lintra/transpose provide them.
-export {};
+// Transformations. Reverse mode is linearize, then transpose: `vjp`, `grad`, `valueAndGrad`,
+// `jacrev` and `hessian` all stage the JVP's linear program and run its transpose.
+export { jvp, linearize, jacfwd, type LinearFn, type JacOptions } from "@lintra/jvp";
+export { vjp, grad, valueAndGrad, linearTranspose, jacrev, hessian, transpose, type GradOptions } from "@lintra/transpose";
