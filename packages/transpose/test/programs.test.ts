@@ -77,8 +77,9 @@ describe("work preservation (linearize and transpose grow programs by a constant
       ["tanh MLP layer", composite, [randArray(rng(1), [4, 3]), randArray(rng(2), [3, 5])]] as const,
     ];
     for (const [name, f, xs] of cases) {
-      const primal = stageProgram((...a) => [f(...a)], xs.map((x) => x.aval));
-      const [, fLin] = linearize(f as (...a: Tracer[]) => Tracer, ...xs);
+      const fn = f as (...a: Tracer[]) => Tracer;
+      const primal = stageProgram((...a) => [fn(...a)], xs.map((x) => x.aval));
+      const [, fLin] = linearize(fn, ...xs);
       const transposed = transpose(fLin.program);
       rows.push([name, primal.eqns.length, fLin.program.eqns.length, transposed.eqns.length]);
     }

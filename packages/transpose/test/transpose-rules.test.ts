@@ -9,7 +9,7 @@ const linearPrims = () => primitives().filter((p) => p.linearity !== "none").map
 
 /** Cases where the spec's function is linear in all its inputs, plus each side of the bilinear ones. */
 function linearCases(): { name: string; spec: GradSpec; f: (...xs: Tracer[]) => Tracer; pick: (xs: ConcreteArray[]) => { fixed: ConcreteArray[]; lin: ConcreteArray[] }; tol: number }[] {
-  const all = (xs: ConcreteArray[]) => ({ fixed: [], lin: xs });
+  const all = (xs: ConcreteArray[]) => ({ fixed: [] as ConcreteArray[], lin: xs });
   const cases = gradSpecs
     .filter((s) => getPrimitive(s.prim).linearity === "linear" && s.prim !== "div")
     .map((spec) => ({ name: spec.name, spec, f: spec.f, pick: all, tol: spec.tol ? 1e-6 : 1e-12 }));
