@@ -1,4 +1,4 @@
-import { type Backend, type ConcreteArray, EscapedTracerError, type Tracer, TransformError, ValueError, bind, defineBackend, setBackend, stageProgram, typecheck } from "@lintra/core-ir";
+import { type Backend, type ConcreteArray, EscapedTracerError, type Tracer, TransformError, ValueError, bind, defineBackend, evalProgram, setBackend, stageProgram, typecheck } from "@lintra/core-ir";
 import { cpuBackend } from "@lintra/backend-cpu";
 import { linearize } from "@lintra/jvp";
 import { describe, expect, it } from "vitest";
@@ -167,5 +167,18 @@ describe("grad options", () => {
     const g = grad(loss)(params) as { w: Tracer; b: Tracer[] };
     expect(g.w).toBeAllclose([6, 12]);
     expect(g.b[0]).toBeAllclose(5);
+  });
+});
+
+describe("transpose(program, linearInputs)", () => {
+  it("keeps non-linear inputs as values: y = a·x transposes to ct ↦ a·ct", () => {
+    const a = arr([2, 3], [2]);
+    const p = stageProgram((aa, x) => [mul(aa, x)], [a.aval, a.aval]);
+    const t = transpose(p, [false, true]);
+    typecheck(t);
+    expect(t.inAvals.map(String)).toEqual(["f64[2]", "f64[2]"]);
+    const [ctX] = evalProgram(t, [a, arr([10, 100], [2])]);
+    expect(ctX).toBeAllclose([20, 300]);
+    expect(() => transpose(p)).toThrow(/multiplies two linear variables/);
   });
 });
