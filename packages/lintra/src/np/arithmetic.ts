@@ -123,12 +123,16 @@ export function round(x: ArrayLike, decimals = 0): Tracer {
   });
 }
 
-/** `lax.round` rounds halves away from zero; at an exact half with an odd result, step back toward zero. */
+/**
+ * `lax.round` rounds halves away from zero; at an exact half with an odd result, step back
+ * toward zero, as sign(a) (|r| - 1) so that round(-0.5) is -0.
+ */
 function roundHalfEven(a: Tracer): Tracer {
   const r = lax.round(a);
   const half = lax.eq(lax.abs(lax.sub(a, r)), fullLikeScalar(a, 0.5));
   const odd = lax.ne(lax.rem(r, fullLikeScalar(r, 2)), fullLikeScalar(r, 0));
-  return lax.select(lax.and(half, odd), lax.sub(r, lax.sign(a)), r);
+  const towardZero = lax.mul(lax.sign(a), lax.sub(lax.abs(r), fullLikeScalar(r, 1)));
+  return lax.select(lax.and(half, odd), towardZero, r);
 }
 
 export function square(x: ArrayLike): Tracer {

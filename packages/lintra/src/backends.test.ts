@@ -1,0 +1,20 @@
+import { describe, expect, test } from "vitest";
+import { BackendError, backendNames, getBackend, np, setBackend } from "./index.js";
+
+describe("backend selection", () => {
+  test("cpu is registered and selected on import", () => {
+    expect(backendNames()).toContain("cpu");
+    expect(getBackend().name).toBe("cpu");
+    expect(np.array([1]).add(1).toArray()).toEqual([2]);
+  });
+
+  test("setBackend by name returns the backend", () => {
+    expect(setBackend("cpu").name).toBe("cpu");
+  });
+
+  test("an unknown name is a BackendError listing the known ones", () => {
+    expect(() => setBackend("tpu")).toThrow(BackendError);
+    expect(() => setBackend("tpu")).toThrow(/unknown backend 'tpu'; expected one of: .*cpu/);
+    expect(getBackend().name).toBe("cpu");
+  });
+});
