@@ -1,7 +1,7 @@
 /** Neural-network functions, numerically stable for large inputs. */
 import type { DType, Tracer } from "@lintra/core-ir";
 import * as lax from "./lax.js";
-import { type ArrayLike, asArray, elementwise, toInexact } from "./operands.js";
+import { type ArrayLike, asArray, elementwise, promoteArgs, toInexact } from "./operands.js";
 import { arange, astype } from "./np/creation.js";
 import { abs, add, divide, maximum, negative, subtract } from "./np/arithmetic.js";
 import { exp, log, log1p, stopGradient } from "./np/math.js";
@@ -22,7 +22,7 @@ export function sigmoid(x: ArrayLike): Tracer {
 
 /** log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large |x|. */
 export function softplus(x: ArrayLike): Tracer {
-  const a = elementwise("softplus", [x], (v) => v, toInexact);
+  const [a] = promoteArgs("softplus", [x], toInexact);
   return add(maximum(a, 0), log1p(exp(negative(abs(a)))));
 }
 
@@ -37,7 +37,7 @@ function stableShift(x: Tracer, axis: Axis): Tracer {
 
 /** log(sum(exp(x))) along the axes (all when omitted), computed after subtracting the maximum. */
 export function logsumexp(x: ArrayLike, axis: Axis = null, { keepdims = false }: ReduceOptions = {}): Tracer {
-  const a = elementwise("logsumexp", [x], (v) => v, toInexact);
+  const [a] = promoteArgs("logsumexp", [x], toInexact);
   const shift = stableShift(a, axis);
   const out = add(log(sum(exp(subtract(a, shift)), axis, { keepdims: true })), shift);
   return keepdims ? out : squeeze(out, axis);
@@ -45,14 +45,14 @@ export function logsumexp(x: ArrayLike, axis: Axis = null, { keepdims = false }:
 
 /** x - logsumexp(x) along `axis` (the last by default). */
 export function logSoftmax(x: ArrayLike, axis: Axis = -1): Tracer {
-  const a = elementwise("logSoftmax", [x], (v) => v, toInexact);
+  const [a] = promoteArgs("logSoftmax", [x], toInexact);
   const shifted = subtract(a, stableShift(a, axis));
   return subtract(shifted, log(sum(exp(shifted), axis, { keepdims: true })));
 }
 
 /** exp(x) / sum(exp(x)) along `axis` (the last by default); sums to 1. */
 export function softmax(x: ArrayLike, axis: Axis = -1): Tracer {
-  const a = elementwise("softmax", [x], (v) => v, toInexact);
+  const [a] = promoteArgs("softmax", [x], toInexact);
   const unnormalized = exp(subtract(a, stableShift(a, axis)));
   return divide(unnormalized, sum(unnormalized, axis, { keepdims: true }));
 }

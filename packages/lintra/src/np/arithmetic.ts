@@ -1,7 +1,7 @@
 /** Elementwise arithmetic with NumPy broadcasting and promotion. */
 import { type DType, DTypeError, type Tracer, isFloat } from "@lintra/core-ir";
 import * as lax from "../lax.js";
-import { type ArrayLike, elementwise, fullLikeScalar, toInexact, toNumeric } from "../operands.js";
+import { type ArrayLike, asArray, elementwise, fullLikeScalar, toInexact, toNumeric } from "../operands.js";
 
 function rejectBool(op: string, x: Tracer, instead: string): void {
   if (x.dtype === "bool") throw new DTypeError(`${op}: operands have dtype bool (${x.aval}); ${op} of booleans is not supported, use ${instead} instead`);
@@ -80,7 +80,7 @@ export function minimum(x: ArrayLike, y: ArrayLike): Tracer {
 
 /** x limited to [min, max]; either bound may be omitted (null). */
 export function clip(x: ArrayLike, min: ArrayLike | null = null, max: ArrayLike | null = null): Tracer {
-  let out = elementwise("clip", [x], (a) => a);
+  let out = asArray(x, "clip");
   if (min !== null) out = maximum(out, min);
   if (max !== null) out = minimum(out, max);
   return out;
