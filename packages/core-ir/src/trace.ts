@@ -104,7 +104,7 @@ export function bind<P extends Prim>(prim: P, args: readonly Tracer[], params: P
 // ---------------------------------------------------------------------------------------
 // The eval trace: concrete arrays, kernels on a backend.
 
-const registry = new FinalizationRegistry<{ backend: Backend<unknown>; buffer: unknown }>(({ backend, buffer }) => {
+const registry = new FinalizationRegistry<{ backend: Backend<any>; buffer: unknown }>(({ backend, buffer }) => {
   backend.release(buffer);
 });
 
@@ -112,21 +112,21 @@ const registry = new FinalizationRegistry<{ backend: Backend<unknown>; buffer: u
 export class ConcreteArray extends Tracer {
   constructor(
     readonly aval: ShapedArray,
-    readonly backend: Backend<unknown>,
+    readonly backend: Backend<any>,
     readonly buffer: unknown,
   ) {
     super(evalTrace);
     registry.register(this, { backend, buffer });
   }
 
-  static fromTyped(data: AnyTypedArray | ArrayLike<number>, shape: Shape, dtype: DType, backend = getBackend()): ConcreteArray {
+  static fromTyped(data: AnyTypedArray | ArrayLike<number>, shape: Shape, dtype: DType, backend: Backend<any> = getBackend()): ConcreteArray {
     const aval = new ShapedArray(shape, dtype);
     const typed = toTyped(dtype, data as ArrayLike<number>);
     if (typed.length !== aval.size) throw new ValueError(`array data has ${typed.length} elements; shape ${aval} needs ${aval.size}`);
     return new ConcreteArray(aval, backend, backend.fromTyped(typed, aval));
   }
 
-  static scalar(value: number | boolean, dtype: DType, backend = getBackend()): ConcreteArray {
+  static scalar(value: number | boolean, dtype: DType, backend: Backend<any> = getBackend()): ConcreteArray {
     return ConcreteArray.fromTyped([Number(value)], [], dtype, backend);
   }
 
@@ -141,7 +141,7 @@ export class ConcreteArray extends Tracer {
   }
 
   /** This array's buffer on `backend`, copying across backends when needed. */
-  bufferOn(backend: Backend<unknown>): unknown {
+  bufferOn(backend: Backend<any>): unknown {
     if (backend === this.backend) return this.buffer;
     return backend.fromTyped(this.backend.read(this.buffer, this.aval).slice(), this.aval);
   }
