@@ -68,6 +68,10 @@ describe("np.array", () => {
     const a = np.array([1, 2]);
     expect(np.array([a, [3, 4]]).toArray()).toEqual([[1, 2], [3, 4]]);
     expect(np.array([np.array(1), np.array(2)]).shape).toEqual([2]);
+    expect(np.array([[a], [[5, 6]]]).toArray()).toEqual([[[1, 2]], [[5, 6]]]);
+    const mixed = np.array([a, np.array([3, 4], { dtype: "int32" })]);
+    expect([mixed.dtype, mixed.toArray()]).toEqual(["float32", [[1, 2], [3, 4]]]);
+    expect(() => np.array([a, [1, 2, 3]])).toThrow(/ragged/);
   });
 
   test("asarray returns an array of the right dtype unchanged", () => {

@@ -15,7 +15,7 @@ function holdsArray(x: unknown): boolean {
 }
 
 function stackNested(x: ArrayData, dtype: DType | undefined): Tracer {
-  if (!Array.isArray(x)) return asArray(x as ArrayLike, "array", dtype);
+  if (!Array.isArray(x) || !holdsArray(x)) return asArray(x as ArrayLike, "array", dtype);
   const parts = (x as readonly ArrayData[]).map((e) => stackNested(e, dtype));
   const d = dtype ?? parts.map((p) => p.dtype).reduce(promoteTypes);
   const shape = parts[0].shape;
@@ -26,8 +26,9 @@ function stackNested(x: ArrayData, dtype: DType | undefined): Tracer {
 }
 
 /**
- * A new array from nested JS arrays, a typed array, a number or an array. float32 by default
- * (bool when every element is a boolean); Float64Array and Int32Array keep their dtype.
+ * An array from nested JS arrays, a typed array, a number or an array (arrays are immutable,
+ * so one of the right dtype is returned as it is). float32 by default (bool when every element
+ * is a boolean); Float64Array and Int32Array keep their dtype.
  */
 export function array(data: ArrayData, { dtype }: DTypeOption = {}): Tracer {
   if (dtype !== undefined) assertDType(dtype, "array");
@@ -35,7 +36,7 @@ export function array(data: ArrayData, { dtype }: DTypeOption = {}): Tracer {
   return asArray(data as HostData, "array", dtype);
 }
 
-/** Like `array`, but an array of the right dtype is returned as it is. */
+/** The same as `array`. */
 export function asarray(data: ArrayData, options: DTypeOption = {}): Tracer {
   return array(data, options);
 }
