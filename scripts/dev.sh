@@ -47,8 +47,7 @@ setup() {
 }
 
 run_tests() {
-  # Reports from an earlier run must not be counted: turbo restores cached ones itself.
-  rm -rf packages/*/.test-results apps/*/.test-results
+  node scripts/test-summary.mjs --clean
   status=0
   TURBO_TELEMETRY_DISABLED=1 "$PNPM" exec turbo run test --continue || status=$?
   node scripts/test-summary.mjs --turbo-status "$status"

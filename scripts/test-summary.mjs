@@ -1,12 +1,13 @@
 // Totals over every package's vitest JSON report (`.test-results/results.json`, written by
 // the json reporter that vitest.shared.ts configures; turbo restores it on a cache hit).
 //
-//   node scripts/test-summary.mjs [--turbo-status N]
+//   node scripts/test-summary.mjs --clean            remove every package's report (before a run)
+//   node scripts/test-summary.mjs [--turbo-status N]  add them up
 //
 // Prints the failed tests, then one last plain line: `N passed, N failed[, N skipped]`.
 // Exits 1 when a test failed, a package's report is missing or says it failed, or N != 0.
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -64,7 +65,13 @@ function countReport(report, pkg) {
   return counts;
 }
 
+/** Reports of an earlier run must not be counted; turbo restores cached ones itself. */
+function clean() {
+  for (const { dir } of testedPackages()) rmSync(dirname(join(dir, REPORT)), { recursive: true, force: true });
+}
+
 function main() {
+  if (process.argv.includes("--clean")) return clean();
   const status = turboStatus(process.argv);
   const totals = { passed: 0, failed: 0, skipped: 0 };
   const problems = [];
