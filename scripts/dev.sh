@@ -49,7 +49,7 @@ setup() {
 run_tests() {
   node scripts/test-summary.mjs --clean
   status=0
-  TURBO_TELEMETRY_DISABLED=1 "$PNPM" exec turbo run test --continue || status=$?
+  TURBO_TELEMETRY_DISABLED=1 "$PNPM" exec turbo run typecheck test --continue || status=$?
   node scripts/test-summary.mjs --turbo-status "$status"
 }
 
