@@ -3,7 +3,7 @@ import os from "node:os";
 import { getBackend, np, valueAndGrad } from "lintra";
 import { type Params, loss, makeMlp, sgd } from "./mlp.js";
 
-function median(fn: () => void, { warmup = 2, runs = 9 } = {}): number {
+function median(fn: () => void, { warmup = 3, runs = 15 } = {}): number {
   for (let i = 0; i < warmup; i++) fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
