@@ -1,0 +1,39 @@
+import { ModuleBuilder } from "./wasm/encoder.js";
+
+/** Host functions a kernel may import (transcendentals with no wasm instruction). */
+export const hostMath: Record<string, (...x: number[]) => number> = {
+  sin: Math.sin, cos: Math.cos, tan: Math.tan, asin: Math.asin, acos: Math.acos, atan: Math.atan,
+  sinh: Math.sinh, cosh: Math.cosh, tanh: Math.tanh, exp: Math.exp, expm1: Math.expm1,
+  log: Math.log, log1p: Math.log1p, pow: Math.pow, atan2: Math.atan2,
+};
+
+export type KernelFn = (...args: number[]) => number | void;
+
+/**
+ * Compile a module built by `build` into its exported `run` function, instantiated
+ * against the shared memory. Cached by `key`: one compilation per shape/dtype/params.
+ */
+export class KernelCache {
+  private readonly cache = new Map<string, KernelFn>();
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    private readonly host: Record<string, (...x: number[]) => number> = {},
+  ) {}
+
+  get(key: string, build: (m: ModuleBuilder) => void): KernelFn {
+    let fn = this.cache.get(key);
+    if (!fn) {
+      const m = new ModuleBuilder();
+      build(m);
+      const module = new WebAssembly.Module(m.encode() as BufferSource);
+      const instance = new WebAssembly.Instance(module, { env: { memory: this.memory }, host: { ...hostMath, ...this.host } });
+      fn = instance.exports.run as KernelFn;
+      this.cache.set(key, fn);
+    }
+    return fn;
+  }
+
+  get size(): number {
+    return this.cache.size;
+  }
+}

@@ -1,0 +1,4 @@
+import type { KernelTable } from "@lintra/core-ir";
+import type { WasmBuffer } from "./memory.js";
+
+export const dotGeneralKernels: KernelTable<WasmBuffer> = {};

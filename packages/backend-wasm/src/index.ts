@@ -1,0 +1,60 @@
+import { type AnyTypedArray, DTYPES, type KernelTable, type ShapedArray, defineBackend } from "@lintra/core-ir";
+import type { WasmBuffer } from "./memory.js";
+import { allocFor, runtime } from "./runtime.js";
+import { elementwiseKernels } from "./elementwise.js";
+import { reduceKernels } from "./reduce.js";
+import { dotGeneralKernels } from "./dot-general.js";
+import { movementKernels } from "./movement.js";
+import { indexingKernels } from "./indexing.js";
+
+export type { WasmBuffer } from "./memory.js";
+export { sizeClass } from "./memory.js";
+export { ModuleBuilder, Code } from "./wasm/encoder.js";
+export { wasmKernel } from "./kernel.js";
+
+/** Whether this JS engine runs WebAssembly with fixed-width SIMD. */
+export function wasmSimdSupported(): boolean {
+  try {
+    // (module (func (result v128) i32.const 0 i32x4.splat))
+    const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 17, 11]);
+    return typeof WebAssembly === "object" && WebAssembly.validate(bytes);
+  } catch {
+    return false;
+  }
+}
+
+const kernels: KernelTable<WasmBuffer> = {
+  ...elementwiseKernels,
+  ...reduceKernels,
+  ...dotGeneralKernels,
+  ...movementKernels,
+  ...indexingKernels,
+};
+
+/**
+ * The WebAssembly backend: every buffer lives in one linear memory; every kernel is a
+ * module whose bytes are emitted at run time, specialised by shape, dtype and params,
+ * and cached. Importing this module allocates nothing.
+ */
+export const wasmBackend = defineBackend<WasmBuffer>({
+  name: "wasm",
+  dtypes: DTYPES,
+  fromTyped(data: AnyTypedArray, aval: ShapedArray): WasmBuffer {
+    const buf = allocFor(aval);
+    runtime().mem.view(buf, aval.dtype, aval.size).set(data);
+    return buf;
+  },
+  read(buf: WasmBuffer, aval: ShapedArray): AnyTypedArray {
+    return runtime().mem.view(buf, aval.dtype, aval.size);
+  },
+  release(buf: WasmBuffer): void {
+    runtime().mem.release(buf);
+  },
+  kernels,
+});
+
+/** Bytes of linear memory in use by live arrays, and the memory's total size. */
+export function wasmMemoryStats(): { liveBytes: number; memoryBytes: number; compiledKernels: number } {
+  const { mem, kernels: cache } = runtime();
+  return { liveBytes: mem.liveBytes, memoryBytes: mem.byteLength, compiledKernels: cache.size };
+}
