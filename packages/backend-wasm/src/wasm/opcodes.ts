@@ -11,8 +11,8 @@ export const Op = {
   unreachable: 0x00, nop: 0x01, block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b,
   br: 0x0c, br_if: 0x0d, return: 0x0f, call: 0x10, drop: 0x1a, select: 0x1b,
   local_get: 0x20, local_set: 0x21, local_tee: 0x22,
-  i32_load: 0x28, i64_load: 0x29, f32_load: 0x2a, f64_load: 0x2b, i32_load8_u: 0x2d,
-  i32_store: 0x36, i64_store: 0x37, f32_store: 0x38, f64_store: 0x39, i32_store8: 0x3a,
+  i32_load: 0x28, i64_load: 0x29, f32_load: 0x2a, f64_load: 0x2b, i32_load8_u: 0x2d, i32_load16_u: 0x2f,
+  i32_store: 0x36, i64_store: 0x37, f32_store: 0x38, f64_store: 0x39, i32_store8: 0x3a, i32_store16: 0x3b,
   memory_size: 0x3f, memory_grow: 0x40,
   i32_const: 0x41, i64_const: 0x42, f32_const: 0x43, f64_const: 0x44,
   i32_eqz: 0x45, i32_eq: 0x46, i32_ne: 0x47, i32_lt_s: 0x48, i32_lt_u: 0x49, i32_gt_s: 0x4a, i32_gt_u: 0x4b,
@@ -32,12 +32,13 @@ export const Op = {
   f32_convert_i32_s: 0xb2, f32_demote_f64: 0xb6, f64_convert_i32_s: 0xb7, f64_promote_f32: 0xbb,
 } as const;
 
-/** 0xFC-prefixed opcodes (saturating truncation). */
-export const OpFC = { i32_trunc_sat_f32_s: 0, i32_trunc_sat_f64_s: 2 } as const;
+/** 0xFC-prefixed opcodes (saturating truncation; bulk memory: copy is followed by two memory indices, fill by one). */
+export const OpFC = { i32_trunc_sat_f32_s: 0, i32_trunc_sat_f64_s: 2, memory_copy: 10, memory_fill: 11 } as const;
 
 /** 0xFD-prefixed SIMD opcodes. */
 export const Simd = {
-  v128_load: 0x00, v128_store: 0x0b, v128_const: 0x0c,
+  v128_load: 0x00, v128_load8_splat: 0x07, v128_load16_splat: 0x08, v128_load32_splat: 0x09, v128_load64_splat: 0x0a,
+  v128_store: 0x0b, v128_const: 0x0c,
   i32x4_splat: 0x11, f32x4_splat: 0x13, f64x2_splat: 0x14,
   i32x4_extract_lane: 0x1b, f32x4_extract_lane: 0x1f, f32x4_replace_lane: 0x20, f64x2_extract_lane: 0x21,
   i32x4_eq: 0x37, i32x4_ne: 0x38, i32x4_lt_s: 0x39, i32x4_gt_s: 0x3b, i32x4_le_s: 0x3d, i32x4_ge_s: 0x3f,
