@@ -51,3 +51,6 @@ export class NonLinearError extends LintraError {}
 
 /** A transformation applied to a function or argument it cannot handle (grad of a non-scalar, ...). */
 export class TransformError extends LintraError {}
+
+/** An intermediate array used after the transformation that made it released its memory. */
+export class ReleasedArrayError extends LintraError {}

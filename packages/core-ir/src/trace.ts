@@ -1,6 +1,6 @@
 import { type Backend, getBackend } from "./backend.js";
 import { type AnyTypedArray, type DType, toTyped } from "./dtype.js";
-import { EscapedTracerError, UnsupportedPrimitiveError, ValueError } from "./errors.js";
+import { EscapedTracerError, ReleasedArrayError, UnsupportedPrimitiveError, ValueError } from "./errors.js";
 import { type Params, type Prim, abstractEval, getPrimitive } from "./registry.js";
 import { ShapedArray, type Shape } from "./shape.js";
 
@@ -108,15 +108,38 @@ const registry = new FinalizationRegistry<{ backend: Backend<any>; buffer: unkno
   backend.release(buffer);
 });
 
-/** An array with data on a backend. Memory is given back when it is garbage collected. */
+/**
+ * An array with data on a backend. Its memory is given back when it is garbage collected,
+ * or earlier, when a transformation releases the intermediates it made (see `releaseScope`).
+ */
 export class ConcreteArray extends Tracer {
+  private released = false;
   constructor(
     readonly aval: ShapedArray,
     readonly backend: Backend<any>,
-    readonly buffer: unknown,
+    private readonly _buffer: unknown,
   ) {
     super(evalTrace);
-    registry.register(this, { backend, buffer });
+    registry.register(this, { backend, buffer: _buffer }, this);
+  }
+
+  /** The backend buffer; throws if a transformation has released it. */
+  get buffer(): unknown {
+    if (this.released) {
+      throw new ReleasedArrayError(
+        `array ${this.aval} was an intermediate of a transformation and was released when it returned; ` +
+          "keep values by returning them (or as aux) instead of storing them from inside the function",
+      );
+    }
+    return this._buffer;
+  }
+
+  /** Give the memory back now. Only transformations call this, on their own intermediates. */
+  dispose(): void {
+    if (this.released) return;
+    this.released = true;
+    registry.unregister(this);
+    this.backend.release(this._buffer);
   }
 
   static fromTyped(data: AnyTypedArray | ArrayLike<number>, shape: Shape, dtype: DType, backend: Backend<any> = getBackend()): ConcreteArray {
@@ -140,10 +163,10 @@ export class ConcreteArray extends Tracer {
     return data.slice();
   }
 
-  /** This array's buffer on `backend`, copying across backends when needed. */
-  bufferOn(backend: Backend<any>): unknown {
-    if (backend === this.backend) return this.buffer;
-    return backend.fromTyped(this.backend.read(this.buffer, this.aval).slice(), this.aval);
+  /** This array's buffer on `backend`; `copied` when it had to be copied across backends. */
+  bufferOn(backend: Backend<any>): { buffer: unknown; copied: boolean } {
+    if (backend === this.backend) return { buffer: this.buffer, copied: false };
+    return { buffer: backend.fromTyped(this.backend.read(this.buffer, this.aval).slice(), this.aval), copied: true };
   }
 }
 
@@ -159,14 +182,61 @@ class EvalTrace extends Trace {
     const missing = dtypes.find((d) => !backend.dtypes.includes(d));
     if (missing) throw new UnsupportedPrimitiveError(prim, backend.name, missing);
     const concretes = tracers as ConcreteArray[];
-    const out = kernel(
-      concretes.map((c) => c.bufferOn(backend)),
-      concretes.map((c) => c.aval),
-      params,
-      outAval,
-    );
-    return new ConcreteArray(outAval, backend, out);
+    const ins = concretes.map((c) => c.bufferOn(backend));
+    let out: unknown;
+    try {
+      out = kernel(
+        ins.map((i) => i.buffer),
+        concretes.map((c) => c.aval),
+        params,
+        outAval,
+      );
+    } finally {
+      for (const i of ins) if (i.copied) backend.release(i.buffer);
+    }
+    const result = new ConcreteArray(outAval, backend, out);
+    if (scope && internalDepth > 0) scope.push(result);
+    return result;
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// Release scopes: a transformation called eagerly frees the intermediates its rules made.
+
+let internalDepth = 0;
+let scope: ConcreteArray[] | null = null;
+
+/** Run `fn` as transformation-internal work: arrays its kernels produce may be released. */
+export function asInternal<R>(fn: () => R): R {
+  internalDepth++;
+  try {
+    return fn();
+  } finally {
+    internalDepth--;
+  }
+}
+
+/**
+ * Run an eager transformation; afterwards release every array that its internal work
+ * (JVP rules, transposition, linear programs) produced, except those reachable from
+ * `keep(result)`. Only the outermost eager call releases; nested ones just run.
+ */
+export function releaseScope<R>(fn: () => R, keep: (result: R) => Iterable<unknown>): R {
+  if (scope !== null || stack.length > 0) return fn();
+  const mine: ConcreteArray[] = [];
+  scope = mine;
+  let result: R;
+  try {
+    result = fn();
+  } catch (e) {
+    scope = null;
+    for (const a of mine) a.dispose();
+    throw e;
+  }
+  scope = null;
+  const kept = new Set<unknown>(keep(result));
+  for (const a of mine) if (!kept.has(a)) a.dispose();
+  return result;
 }
 
 const evalMain = new MainTrace(-1, "eval", (main) => new EvalTrace(main), null);

@@ -9,7 +9,9 @@ import {
   ops,
   shapeSize,
   treeDefEqual,
+  releaseScope,
   treeDefString,
+  treeFlatten,
   treeUnflatten,
 } from "@lintra/core-ir";
 import { jvpFlat } from "./jvp-trace.js";
@@ -22,6 +24,13 @@ import { instantiate } from "./zero.js";
  * `primals` and `tangents` are lists of arguments with matching (pytree) structure.
  */
 export function jvp(f: (...args: any[]) => any, primals: readonly unknown[], tangents: readonly unknown[]): [any, any] {
+  return releaseScope(() => jvpTree(f, primals, tangents), leavesOf);
+}
+
+/** Every leaf of a result: what a release scope must keep. */
+export const leavesOf = (tree: unknown): unknown[] => treeFlatten(tree)[0];
+
+function jvpTree(f: (...args: any[]) => any, primals: readonly unknown[], tangents: readonly unknown[]): [any, any] {
   if (!Array.isArray(primals) || !Array.isArray(tangents)) throw new ValueError("jvp: primals and tangents must be lists of arguments");
   const [ps, inDef] = flattenArgs(primals, "jvp");
   const [ts, tDef] = flattenArgs(tangents, "jvp (tangents)");
@@ -54,7 +63,11 @@ export interface LinearFn {
 export function linearize(f: (...args: any[]) => any, ...primals: unknown[]): [any, LinearFn] {
   const [ps, inDef] = flattenArgs(primals, "linearize");
   const { fn, outDef } = flatFn(f, inDef, "linearize");
-  const { outs, program } = linearizeFlat(fn, ps);
+  // The residuals stay alive with fLin; the other intermediates are released.
+  const { outs, program } = releaseScope(
+    () => linearizeFlat(fn, ps),
+    (r) => [...r.outs, ...r.program.consts],
+  );
   const outTree = outDef();
   const fLin = (...tangents: unknown[]) => {
     const [ts, tDef] = flattenArgs(tangents, "linearize (tangents)");
@@ -62,7 +75,7 @@ export function linearize(f: (...args: any[]) => any, ...primals: unknown[]): [a
       throw new ValueError(`fLin: tangents have structure ${treeDefString(tDef)}; expected ${treeDefString(inDef)}`);
     }
     ts.forEach((t, i) => checkTangent(t, ps[i], i));
-    return treeUnflatten(outTree, applyLinear(program, ts));
+    return releaseScope(() => treeUnflatten(outTree, applyLinear(program, ts)), leavesOf);
   };
   Object.defineProperties(fLin, {
     program: { value: program },

@@ -1,4 +1,4 @@
-import { type MainTrace, type Params, type Prim, type ShapedArray, Trace, Tracer, ValueError, bind, newMain } from "@lintra/core-ir";
+import { type MainTrace, type Params, type Prim, type ShapedArray, Trace, Tracer, ValueError, asInternal, bind, newMain } from "@lintra/core-ir";
 import { jvpRules } from "./jvp-rules.js";
 import { type Tangent, Zero, hasTangent, isZero } from "./zero.js";
 
@@ -30,9 +30,9 @@ export class JVPTrace extends Trace {
     const primals = jvps.map((t) => t.primal);
     const tangents = jvps.map((t) => (hasTangent(t.aval) ? t.tangent : new Zero(t.aval)));
     if (tangents.every(isZero) || !hasTangent(outAval)) {
-      return new JVPTracer(this, bind(prim, primals, params), new Zero(outAval));
+      return new JVPTracer(this, asInternal(() => bind(prim, primals, params)), new Zero(outAval));
     }
-    const [primalOut, tangentOut] = jvpRules[prim](primals, tangents, params, outAval);
+    const [primalOut, tangentOut] = asInternal(() => jvpRules[prim](primals, tangents, params, outAval));
     return new JVPTracer(this, primalOut, tangentOut);
   }
 }

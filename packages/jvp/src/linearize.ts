@@ -1,4 +1,4 @@
-import { type Program, type Tracer, dce, evalProgram, withStaging } from "@lintra/core-ir";
+import { type Program, type Tracer, asInternal, dce, evalProgram, withStaging } from "@lintra/core-ir";
 import { jvpFlat } from "./jvp-trace.js";
 import { Zero, hasTangent, instantiate } from "./zero.js";
 
@@ -24,6 +24,6 @@ export function linearizeFlat(f: (...xs: Tracer[]) => Tracer[], primals: readonl
 
 /** Evaluate a linear program (from `linearizeFlat`) on tangents: never re-runs the primal. */
 export function applyLinear(program: Program, tangents: readonly Tracer[]): Tracer[] {
-  return evalProgram(program, tangents);
+  return asInternal(() => evalProgram(program, tangents));
 }
 

@@ -3,7 +3,9 @@ import {
   TransformError,
   type TreeDef,
   ValueError,
+  asInternal,
   isFloat,
+  releaseScope,
   ops,
 
   treeDefEqual,
@@ -20,6 +22,7 @@ import {
   flatFn,
   flattenArgs,
   jacfwd,
+  leavesOf,
   linearizeFlat,
   outAsArray,
   stackInto,
@@ -62,16 +65,20 @@ function readCotangents(ct: unknown, outTree: TreeDef, outAvals: readonly Tracer
  */
 export function linearTranspose(fLin: LinearFn): (ct: unknown) => unknown[] {
   const { program, primalTree, outTree } = fLin;
-  return (ct) => perArgument(primalTree, pullBack(program, readCotangents(ct, outTree, program.outAvals, "linearTranspose")));
+  return (ct) =>
+    releaseScope(() => perArgument(primalTree, pullBack(program, readCotangents(ct, outTree, program.outAvals, "linearTranspose"))), leavesOf);
 }
 
 /** Reverse mode: `vjp(f, ...primals)` -> `[out, fVjp]`, `fVjp(ct)` -> one cotangent per primal. */
 export function vjp(f: (...args: any[]) => any, ...primals: unknown[]): [any, (ct: unknown) => unknown[]] {
   const [ps, inDef] = flattenArgs(primals, "vjp");
   const { fn, outDef } = flatFn(f, inDef, "vjp");
-  const { outs, program } = linearizeFlat(fn, ps);
+  const { outs, program } = releaseScope(
+    () => linearizeFlat(fn, ps),
+    (r) => [...r.outs, ...r.program.consts],
+  );
   const outTree = outDef();
-  const fVjp = (ct: unknown) => perArgument(inDef, pullBack(program, readCotangents(ct, outTree, program.outAvals, "fVjp")));
+  const fVjp = (ct: unknown) => releaseScope(() => perArgument(inDef, pullBack(program, readCotangents(ct, outTree, program.outAvals, "fVjp"))), leavesOf);
   return [treeUnflatten(outTree, outs), fVjp];
 }
 
@@ -94,7 +101,13 @@ function checkArgnums(argnums: number | readonly number[], nargs: number, where:
 }
 
 /** `valueAndGrad(f)(...args)` -> `[value, grad]`; with hasAux, `[[value, aux], grad]`. */
-export function valueAndGrad(f: (...args: any[]) => any, { argnums = 0, hasAux = false }: GradOptions = {}) {
+export function valueAndGrad(f: (...args: any[]) => any, options: GradOptions = {}) {
+  const run = valueAndGradUnscoped(f, options);
+  // Called eagerly, every intermediate (residuals, cotangents) is released on return.
+  return (...args: unknown[]): [any, any] => releaseScope(() => run(...args), leavesOf);
+}
+
+function valueAndGradUnscoped(f: (...args: any[]) => any, { argnums = 0, hasAux = false }: GradOptions) {
   return (...args: unknown[]): [any, any] => {
     const nums = checkArgnums(argnums, args.length, "grad");
     const diffArgs = nums.map((n) => args[n]);
@@ -122,7 +135,7 @@ export function valueAndGrad(f: (...args: any[]) => any, { argnums = 0, hasAux =
         `grad: the function must return a scalar float (shape []), got ${valueDef.kind === "leaf" ? value.aval : treeDefString(valueDef)}; use vjp or jacrev for non-scalar outputs`,
       );
     }
-    const cts: Cotangent[] = outs.map((o, i) => (i === 0 ? ops.fullLike(o, 1) : new Zero(o.aval)));
+    const cts: Cotangent[] = outs.map((o, i) => (i === 0 ? asInternal(() => ops.fullLike(o, 1)) : new Zero(o.aval)));
     const grads = perArgument(inDef, pullBack(program, cts));
     const grad = typeof argnums === "number" ? grads[0] : grads;
     const [valueOut, aux] = treeUnflatten(outTree, outs) as unknown[];

@@ -6,6 +6,7 @@ import {
   type Program,
   type Tracer,
   Var,
+  asInternal,
   bind,
   getPrimitive,
   ops,
@@ -42,6 +43,10 @@ function checkLinearUse(eqn: Eqn, linear: boolean[]): void {
  * Cotangents of a variable used twice are added; an absent cotangent is a symbolic zero.
  */
 export function backwardPass(program: Program, args: readonly (Tracer | UndefinedPrimal)[], cts: readonly Cotangent[]): (Cotangent | null)[] {
+  return asInternal(() => runBackward(program, args, cts));
+}
+
+function runBackward(program: Program, args: readonly (Tracer | UndefinedPrimal)[], cts: readonly Cotangent[]): (Cotangent | null)[] {
   const values = new Map<Var, Tracer>();
   const linearVars = new Set<Var>();
   program.constBinders.forEach((v, i) => values.set(v, program.consts[i]));

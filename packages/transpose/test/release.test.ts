@@ -1,0 +1,90 @@
+import { cpuBackend } from "@lintra/backend-cpu";
+import { type AnyTypedArray, type Backend, type ConcreteArray, ReleasedArrayError, type Tracer, bind, defineBackend, setBackend } from "@lintra/core-ir";
+import { jvp, linearize } from "@lintra/jvp";
+import { afterAll, describe, expect, it } from "vitest";
+import { grad, valueAndGrad, vjp } from "../src/index.js";
+import { arr } from "./check-grads.js";
+
+/** cpu kernels, but every buffer is tracked so the test sees what is still allocated. */
+const live = new Set<AnyTypedArray>();
+const tracking = defineBackend<AnyTypedArray>({
+  ...cpuBackend,
+  name: "tracking",
+  fromTyped: (d, a) => {
+    const b = cpuBackend.fromTyped(d, a);
+    live.add(b);
+    return b;
+  },
+  release: (b) => {
+    if (!live.delete(b)) throw new Error("released twice or never allocated");
+  },
+  kernels: Object.fromEntries(
+    Object.entries(cpuBackend.kernels).map(([name, k]) => [
+      name,
+      (...a: unknown[]) => {
+        const out = (k as (...b: unknown[]) => AnyTypedArray)(...a);
+        live.add(out);
+        return out;
+      },
+    ]),
+  ),
+} as Backend<AnyTypedArray>);
+
+const sin = (x: Tracer) => bind("sin", [x], {});
+const mul = (x: Tracer, y: Tracer) => bind("mul", [x, y], {});
+const sum = (x: Tracer) => bind("reduce_sum", [x], { axes: [0] });
+const loss = (x: Tracer) => sum(mul(sin(mul(x, x)), x));
+
+describe("eager transformations release their intermediates", () => {
+  setBackend(tracking);
+  afterAll(() => setBackend(cpuBackend));
+  const x = arr([0.1, 0.2, 0.3], [3]);
+
+  it("valueAndGrad keeps only its results allocated", () => {
+    const before = new Set(live);
+    const [value, g] = valueAndGrad(loss)(x) as ConcreteArray[];
+    const added = [...live].filter((b) => !before.has(b));
+    // the value, the gradient, and the scalar 1.0 seed (a plain constant, left to the GC)
+    expect(added.length).toBeLessThanOrEqual(3);
+    expect(added).toContain(value.buffer);
+    expect(added).toContain(g.buffer);
+  });
+
+  it("vjp keeps its residuals until fVjp is gone, and fVjp releases its own intermediates", () => {
+    const [, fVjp] = vjp(loss, x);
+    const afterVjp = live.size;
+    const [g1] = fVjp(arr([1], [])) as ConcreteArray[];
+    const [g2] = fVjp(arr([2], [])) as ConcreteArray[];
+    expect(read(g2)).toEqual(read(g1).map((v) => 2 * v));
+    expect(live.size - afterVjp).toBeLessThanOrEqual(4); // two gradients (+ their cotangent seeds)
+  });
+
+  it("linearize and jvp give correct results after releasing", () => {
+    const [, fLin] = linearize(loss, x);
+    const [, t] = jvp(loss, [x], [arr([1, 1, 1], [3])]);
+    expect(read(fLin(arr([1, 1, 1], [3])))).toEqual(read(t));
+  });
+
+  it("nested transformations release only at the outermost call, and stay correct", () => {
+    const h = grad((z: Tracer) => sum(grad(loss)(z) as Tracer))(x) as ConcreteArray;
+    const second = (v: number) => 6 * v * Math.cos(v * v) - 4 * v ** 3 * Math.sin(v * v);
+    expect(h).toBeAllclose([0.1, 0.2, 0.3].map(second), { rtol: 1e-12 });
+  });
+
+  it("an intermediate smuggled out of the function is released, and using it is a clear error", () => {
+    let smuggled: ConcreteArray | null = null;
+    const c = arr([1, 2, 3], [3]);
+    grad((z: Tracer) => {
+      const w = mul(z, z);
+      // a concrete value computed inside a rule's work is reachable only through a tracer;
+      // the one way to get one out is to keep the primal of a JVP tracer
+      smuggled = (w as unknown as { primal: ConcreteArray }).primal;
+      return sum(mul(w, c));
+    })(x);
+    expect(() => read(smuggled!)).toThrow(ReleasedArrayError);
+  });
+});
+
+function read(x: unknown): number[] {
+  return Array.from((x as ConcreteArray).readSync());
+}
