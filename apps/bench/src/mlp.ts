@@ -1,31 +1,17 @@
-import { nn, np } from "lintra";
+import { np, nn } from "lintra";
+import { type HostArray, MLP_BATCH, MLP_SIZES, PARAM_NAMES, mlpData } from "./data.js";
 
 /** An MLP 784-512-512-10 with a softmax cross-entropy loss, float32, deterministic weights. */
 export type Params = { w1: np.Array; b1: np.Array; w2: np.Array; b2: np.Array; w3: np.Array; b3: np.Array };
 
-function pseudoRandom(n: number, seed: number, scale: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 4294967296 - 0.5) * 2 * scale;
-  }
-  return out;
-}
+const toArray = (h: HostArray) => np.array(h.data).reshape(h.shape);
 
-export function makeMlp(sizes = [784, 512, 512, 10], batch = 128) {
-  const dense = (m: number, n: number, seed: number) => np.array(pseudoRandom(m * n, seed, Math.sqrt(6 / (m + n)))).reshape([m, n]);
-  const params: Params = {
-    w1: dense(sizes[0], sizes[1], 1),
-    b1: np.zeros([sizes[1]]),
-    w2: dense(sizes[1], sizes[2], 2),
-    b2: np.zeros([sizes[2]]),
-    w3: dense(sizes[2], sizes[3], 3),
-    b3: np.zeros([sizes[3]]),
-  };
-  const x = np.array(pseudoRandom(batch * sizes[0], 4, 1)).reshape([batch, sizes[0]]);
-  const labels = np.array(Array.from({ length: batch }, (_, i) => (i * 7) % sizes[3]), { dtype: "int32" });
-  const onehot = nn.oneHot(labels, sizes[3]);
+export function makeMlp(sizes: readonly number[] = MLP_SIZES, batch = MLP_BATCH) {
+  const d = mlpData(sizes, batch);
+  const params = {} as Params;
+  for (const k of PARAM_NAMES) params[k] = toArray(d.params[k]);
+  const x = toArray(d.x);
+  const onehot = nn.oneHot(np.array(d.labels, { dtype: "int32" }), sizes[3]);
   return { params, x, onehot };
 }
 
@@ -38,6 +24,6 @@ export function loss(p: Params, x: np.Array, onehot: np.Array): np.Array {
 
 export function sgd(p: Params, g: Params, lr: number): Params {
   const out = {} as Params;
-  for (const k of Object.keys(p) as (keyof Params)[]) out[k] = p[k].sub(g[k].mul(lr));
+  for (const k of PARAM_NAMES) out[k] = p[k].sub(g[k].mul(lr));
   return out;
 }

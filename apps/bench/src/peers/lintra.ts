@@ -1,0 +1,92 @@
+// lintra, eager, on the WebAssembly backend when @lintra/backend-wasm imports and this engine has
+// WebAssembly SIMD; otherwise on backend-cpu, and the output says so and why.
+// `node … lintra.ts cpu` forces backend-cpu; `… lintra.ts wasm` fails instead of falling back.
+import { type Backend, getBackend, np, setBackend, valueAndGrad } from "lintra";
+import { CHAIN_A, CHAIN_B, type HostArray, PARAM_NAMES, type ParamName } from "../data.js";
+import { type Params, loss, sgd } from "../mlp.js";
+import { type Peer, packageVersion, runPeer } from "./run.js";
+
+interface WasmBackendModule {
+  wasmBackend?: Backend;
+  wasmSimdSupported?: () => boolean;
+}
+
+// Not a literal, so that typechecking this package does not compile the backend's sources.
+const WASM_PACKAGE: string = "@lintra/backend-wasm";
+
+/** Select the requested backend; returns why the wasm backend is not used, if it is not. */
+async function selectBackend(requested: string): Promise<string | undefined> {
+  if (requested === "cpu") {
+    setBackend("cpu");
+    return "backend-cpu requested";
+  }
+  let reason: string;
+  try {
+    const mod = (await import(WASM_PACKAGE)) as WasmBackendModule;
+    if (mod.wasmSimdSupported && !mod.wasmSimdSupported()) {
+      reason = "this engine has no WebAssembly SIMD";
+    } else {
+      setBackend(mod.wasmBackend ?? "wasm");
+      return undefined;
+    }
+  } catch (e) {
+    reason = `${WASM_PACKAGE} is not available: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`;
+  }
+  if (requested === "wasm") throw new Error(reason);
+  setBackend("cpu");
+  return reason;
+}
+
+const note = await selectBackend(process.argv[2] ?? process.env.LINTRA_BACKEND ?? "auto");
+const backend = getBackend().name;
+if (note) process.stderr.write(`lintra: running on backend '${backend}' (${note})\n`);
+
+const toArray = (h: HostArray) => np.array(h.data).reshape(h.shape);
+const read = (x: np.Array) => x.dataSync() as Float32Array;
+
+const peer: Peer = {
+  matmul(n, a, b) {
+    const ta = np.array(a).reshape([n, n]);
+    const tb = np.array(b).reshape([n, n]);
+    return { run: () => read(np.matmul(ta, tb)) };
+  },
+
+  chain(x) {
+    const tx = np.array(x);
+    return { run: () => read(np.tanh(tx.mul(CHAIN_A).add(CHAIN_B)).mul(np.exp(tx.mul(tx).neg()))) };
+  },
+
+  mlp(d, lr) {
+    let params = {} as Params;
+    for (const k of PARAM_NAMES) params[k] = toArray(d.params[k]);
+    const x = toArray(d.x);
+    const onehot = toArray(d.onehot);
+    const lossAndGrad = valueAndGrad(loss);
+    return {
+      forward: () => read(loss(params, x, onehot))[0],
+      valueAndGrad() {
+        const [value, g] = lossAndGrad(params, x, onehot);
+        const grads = {} as Record<ParamName, Float32Array>;
+        for (const k of PARAM_NAMES) grads[k] = read((g as Params)[k]);
+        return { loss: read(value)[0], grads };
+      },
+      sgdStep() {
+        const [, g] = lossAndGrad(params, x, onehot);
+        params = sgd(params, g as Params, lr);
+        for (const k of PARAM_NAMES) read(params[k]);
+      },
+    };
+  },
+};
+
+runPeer(
+  {
+    label: `lintra ${backend}`,
+    lib: "lintra",
+    version: packageVersion("lintra", import.meta.url),
+    backend,
+    threads: "1 (main thread)",
+    ...(note ? { note } : {}),
+  },
+  peer,
+);
