@@ -1,10 +1,15 @@
+import { erf } from "./erf.js";
 import { ModuleBuilder } from "./wasm/encoder.js";
+
+/** pow as IEEE 754 and C define it: pow(1, y) = 1 and pow(-1, ±Inf) = 1 where Math.pow says NaN. */
+const powIeee = (x: number, y: number): number => (x === 1 || (x === -1 && Math.abs(y) === Infinity) ? 1 : Math.pow(x, y));
 
 /** Host functions a kernel may import (transcendentals with no wasm instruction). */
 export const hostMath: Record<string, (...x: number[]) => number> = {
   sin: Math.sin, cos: Math.cos, tan: Math.tan, asin: Math.asin, acos: Math.acos, atan: Math.atan,
   sinh: Math.sinh, cosh: Math.cosh, tanh: Math.tanh, exp: Math.exp, expm1: Math.expm1,
   log: Math.log, log1p: Math.log1p, pow: Math.pow, atan2: Math.atan2,
+  erf, pow_ieee: powIeee, fmod: (x, y) => x % y,
 };
 
 export type KernelFn = (...args: number[]) => number | void;

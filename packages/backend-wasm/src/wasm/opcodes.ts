@@ -37,7 +37,7 @@ export const OpFC = { i32_trunc_sat_f32_s: 0, i32_trunc_sat_f64_s: 2, memory_cop
 
 /** 0xFD-prefixed SIMD opcodes. */
 export const Simd = {
-  v128_load: 0x00, v128_load8_splat: 0x07, v128_load16_splat: 0x08, v128_load32_splat: 0x09, v128_load64_splat: 0x0a,
+  v128_load: 0x00, v128_load8_splat: 0x07, v128_load64_splat: 0x0a,
   v128_store: 0x0b, v128_const: 0x0c,
   i32x4_splat: 0x11, f32x4_splat: 0x13, f64x2_splat: 0x14,
   i32x4_extract_lane: 0x1b, f32x4_extract_lane: 0x1f, f32x4_replace_lane: 0x20, f64x2_extract_lane: 0x21,
@@ -53,4 +53,12 @@ export const Simd = {
   f32x4_div: 0xe7, f32x4_min: 0xe8, f32x4_max: 0xe9, f32x4_pmin: 0xea, f32x4_pmax: 0xeb,
   f64x2_abs: 0xec, f64x2_neg: 0xed, f64x2_sqrt: 0xef, f64x2_add: 0xf0, f64x2_sub: 0xf1, f64x2_mul: 0xf2,
   f64x2_div: 0xf3, f64x2_min: 0xf4, f64x2_max: 0xf5, f64x2_pmin: 0xf6, f64x2_pmax: 0xf7,
+  // added for elementwise kernels
+  v128_load16_splat: 0x08, v128_load32_splat: 0x09, v128_load32_zero: 0x5c, i8x16_shuffle: 0x0d, i8x16_splat: 0x0f,
+  i8x16_eq: 0x23, i8x16_ne: 0x24, i8x16_lt_u: 0x26, i8x16_gt_u: 0x28, i8x16_le_u: 0x2a, i8x16_ge_u: 0x2c,
+  f32x4_demote_f64x2_zero: 0x5e, f64x2_promote_low_f32x4: 0x5f,
+  i8x16_narrow_i16x8_s: 0x65, i8x16_min_u: 0x77, i8x16_max_u: 0x79,
+  i16x8_narrow_i32x4_s: 0x85, i16x8_extend_low_i8x16_u: 0x89, i32x4_extend_low_i16x8_u: 0xa9,
+  i32x4_shl: 0xab, i32x4_shr_s: 0xac, i64x2_extend_low_i32x4_u: 0xc9, i64x2_shl: 0xcb, i64x2_add: 0xce, i64x2_ne: 0xd7,
+  i32x4_trunc_sat_f32x4_s: 0xf8, f32x4_convert_i32x4_s: 0xfa,
 } as const;
