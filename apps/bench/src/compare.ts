@@ -12,7 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { MATMUL_SIZES, mlpData, mlpLoss64 } from "./data.js";
+import { MATMUL_SIZES, SGD_LR, mlpData, mlpLoss64 } from "./data.js";
 import type { BenchRecord, CaseName, CheckRecord, ErrorRecord, MetaRecord, TimingRecord } from "./peers/protocol.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -125,19 +125,24 @@ for (const n of MATMUL_SIZES) {
   for (const label of labels) {
     const e = check(label, `matmul ${n} error`);
     if (e !== undefined && !(e <= MATMUL_TOL)) {
-      failures.push(`${label}: matmul ${n} is wrong (error ${fmtE(e)} > ${MATMUL_TOL})`);
+      failures.push(`${label}: matmul ${n} is wrong (error ${fmtE(e)} > ${fmtTol(MATMUL_TOL)})`);
       wrong.add(`${label}|matmul ${n}`);
     }
   }
 }
 checkLines.push(
   `- matmul, 64 sampled entries and the sum of all entries against float64, error in units of Σ|a·b| (tolerance ${fmtTol(MATMUL_TOL)}): ` +
-    labels.map((l) => `${l} ${fmtE(Math.max(...MATMUL_SIZES.map((n) => check(l, `matmul ${n} error`) ?? -Infinity)))}`).join(", "),
+    labels
+      .map((l) => {
+        const errs = MATMUL_SIZES.map((n) => check(l, `matmul ${n} error`)).filter((e): e is number => e !== undefined);
+        return `${l} ${fmtE(errs.length ? Math.max(...errs) : undefined)}`;
+      })
+      .join(", "),
 );
 for (const label of labels) {
   const e = check(label, "chain error");
   if (e !== undefined && !(e <= CHAIN_TOL)) {
-    failures.push(`${label}: elementwise chain is wrong (max error ${fmtE(e)} > ${CHAIN_TOL})`);
+    failures.push(`${label}: elementwise chain is wrong (max error ${fmtE(e)} > ${fmtTol(CHAIN_TOL)})`);
     wrong.add(`${label}|chain`);
   }
 }
@@ -158,10 +163,17 @@ checkLines.push(
     labels.map((l) => `${l} ${check(l, "mlp loss")?.toFixed(6) ?? "–"}`).join(", "),
 );
 
-const agreeNames = ["mlp |grad w1|", "mlp |grad b1|", "mlp |grad w2|", "mlp |grad b2|", "mlp |grad w3|", "mlp |grad b3|", "mlp loss after one SGD step"];
+/** How much one SGD step lowered the loss: sensitive to a wrong update (rate, sign, a missed parameter). */
+function lossDecrease(label: string): number | undefined {
+  const before = check(label, "mlp loss");
+  const after = check(label, "mlp loss after one SGD step");
+  return before === undefined || after === undefined ? undefined : before - after;
+}
+const agreeNames = ["mlp |grad w1|", "mlp |grad b1|", "mlp |grad w2|", "mlp |grad b2|", "mlp |grad w3|", "mlp |grad b3|", "mlp loss decrease in one SGD step"];
 let worstSpread = 0;
 for (const name of agreeNames) {
-  const values = labels.map((l) => [l, check(l, name)] as const).filter((e): e is readonly [string, number] => e[1] !== undefined);
+  const value = (l: string) => (name === "mlp loss decrease in one SGD step" ? lossDecrease(l) : check(l, name));
+  const values = labels.map((l) => [l, value(l)] as const).filter((e): e is readonly [string, number] => e[1] !== undefined);
   if (values.length < 2) continue;
   const mid = median(values.map(([, v]) => v));
   for (const [label, v] of values) {
@@ -174,7 +186,7 @@ for (const name of agreeNames) {
   }
 }
 checkLines.push(
-  `- MLP gradient norms (each of the six parameters) and the loss after one SGD step, across libraries: ` +
+  `- MLP gradient norms (each of the six parameters) and how much one SGD step (lr ${SGD_LR}) lowers the loss, across libraries: ` +
     `largest relative difference from the median ${fmtE(worstSpread)} (tolerance ${fmtTol(AGREE_TOL)})`,
 );
 

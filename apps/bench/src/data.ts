@@ -17,6 +17,7 @@ export function pseudoRandom(n: number, seed: number, scale: number): Float32Arr
 
 export const MLP_SIZES = [784, 512, 512, 10] as const;
 export const MLP_BATCH = 128;
+export const SGD_LR = 0.01;
 export const PARAM_NAMES = ["w1", "b1", "w2", "b2", "w3", "b3"] as const;
 export type ParamName = (typeof PARAM_NAMES)[number];
 

@@ -9,6 +9,7 @@ import {
   type MlpData,
   PARAM_NAMES,
   type ParamName,
+  SGD_LR,
   chainError,
   chainInput,
   matmulError,
@@ -39,8 +40,6 @@ export interface Peer {
   chain(x: Float32Array): Case;
   mlp(data: MlpData, lr: number): MlpCase;
 }
-
-export const SGD_LR = 0.01;
 
 const quick = process.env.BENCH_QUICK === "1";
 
