@@ -1,4 +1,162 @@
-import type { KernelTable } from "@lintra/core-ir";
-import type { WasmBuffer } from "./memory.js";
+import type { DType, KernelTable, Params, ShapedArray } from "@lintra/core-ir";
+import { type StridedAxis, mergeAxes, rowMajorStrides, stridedLoops } from "./loop-gen.js";
+import { F32_LANES, F64_LANES, I32_LANES, type GemmSpec, type LaneType, buildGemm, gemmScratchBytes } from "./matmul.js";
+import { BYTES, type WasmBuffer } from "./memory.js";
+import { allocFor, kernelKey, runtime } from "./runtime.js";
+import { I32, type ModuleBuilder } from "./wasm/encoder.js";
+import { Op } from "./wasm/opcodes.js";
 
-export const dotGeneralKernels: KernelTable<WasmBuffer> = {};
+type DotParams = Params<"dot_general">;
+
+const LANES: Partial<Record<DType, LaneType>> = { float32: F32_LANES, float64: F64_LANES, int32: I32_LANES };
+
+/** A group of an operand's dims viewed as one: total size, element stride. */
+interface Flat {
+  readonly size: number;
+  readonly stride: number;
+}
+
+/**
+ * View `dims` (outermost first) of a row-major operand as one dim, or null when they do
+ * not walk memory at one stride (then the operand needs a copy). Size-1 dims never matter.
+ */
+function flatten(shape: readonly number[], strides: readonly number[], dims: readonly number[]): Flat | null {
+  const live = dims.filter((d) => shape[d] !== 1);
+  const size = dims.reduce((n, d) => n * shape[d], 1);
+  if (live.length === 0) return { size, stride: 0 };
+  for (let t = 0; t + 1 < live.length; t++) {
+    if (strides[live[t]] !== strides[live[t + 1]] * shape[live[t + 1]]) return null;
+  }
+  return { size, stride: strides[live[live.length - 1]] };
+}
+
+const freeDims = (n: number, used: readonly number[]): number[] => Array.from({ length: n }, (_, d) => d).filter((d) => !used.includes(d));
+
+/** How to run one dot_general: which operands to copy into canonical order, then one GEMM. */
+interface DotPlan {
+  readonly gemm: GemmSpec;
+  /** Permutation to copy lhs into ([batch…, free…, contracting…]), or null to use it in place. */
+  readonly lhsPerm: number[] | null;
+  /** Permutation to copy rhs into ([batch…, contracting…, free…]), or null. */
+  readonly rhsPerm: number[] | null;
+}
+
+/** Contracting pairs ordered so both operands' K dims flatten, when some order does. */
+function contractingOrder(l: ShapedArray, r: ShapedArray, p: DotParams): { lc: number[]; rc: number[] } {
+  const ls = rowMajorStrides(l.shape);
+  const rs = rowMajorStrides(r.shape);
+  const pairs = p.lhsContracting.map((d, t) => [d, p.rhsContracting[t]] as const);
+  const orders = [
+    pairs,
+    [...pairs].sort((x, y) => ls[y[0]] - ls[x[0]]),
+    [...pairs].sort((x, y) => rs[y[1]] - rs[x[1]]),
+  ];
+  const ok = (o: (typeof pairs)[number][], which: 0 | 1) =>
+    flatten(which ? r.shape : l.shape, which ? rs : ls, o.map((q) => q[which])) !== null;
+  const best = orders.find((o) => ok(o, 0) && ok(o, 1)) ?? orders.find((o) => ok(o, 0)) ?? orders.find((o) => ok(o, 1)) ?? pairs;
+  return { lc: best.map((q) => q[0]), rc: best.map((q) => q[1]) };
+}
+
+export function planDot(l: ShapedArray, r: ShapedArray, p: DotParams): DotPlan {
+  const { lc, rc } = contractingOrder(l, r, p);
+  const lb = p.lhsBatch;
+  const rb = p.rhsBatch;
+  const lf = freeDims(l.ndim, [...lb, ...lc]);
+  const rf = freeDims(r.ndim, [...rb, ...rc]);
+  let ls = rowMajorStrides(l.shape);
+  let rs = rowMajorStrides(r.shape);
+  let lhsPerm: number[] | null = null;
+  let rhsPerm: number[] | null = null;
+  let am = flatten(l.shape, ls, lf);
+  let ak = flatten(l.shape, ls, lc);
+  if (!am || !ak) {
+    lhsPerm = [...lb, ...lf, ...lc];
+    ls = copiedStrides(l.shape, lhsPerm);
+    am = flatten(l.shape, ls, lf)!;
+    ak = flatten(l.shape, ls, lc)!;
+  }
+  let bk = flatten(r.shape, rs, rc);
+  let bn = flatten(r.shape, rs, rf);
+  if (!bk || !bn) {
+    rhsPerm = [...rb, ...rc, ...rf];
+    rs = copiedStrides(r.shape, rhsPerm);
+    bk = flatten(r.shape, rs, rc)!;
+    bn = flatten(r.shape, rs, rf)!;
+  }
+  const M = am.size;
+  const N = bn.size;
+  const batchShape = lb.map((d) => l.shape[d]);
+  const cs = rowMajorStrides(batchShape).map((s) => s * M * N);
+  const axes: StridedAxis[] = lb.map((d, t) => ({ size: l.shape[d], strides: [cs[t], ls[d], rs[rb[t]]] }));
+  const batch = mergeAxes(axes).map((ax) => ({ size: ax.size, a: ax.strides[1], b: ax.strides[2] }));
+  const gemm: GemmSpec = { M, K: ak.size, N, aM: am.stride, aK: ak.stride, bK: bk.stride, bN: bn.stride, batch };
+  return { gemm, lhsPerm, rhsPerm };
+}
+
+/** Element strides of the original dims after a copy that lays them out in `perm` order. */
+function copiedStrides(shape: readonly number[], perm: readonly number[]): number[] {
+  const permuted = rowMajorStrides(perm.map((d) => shape[d]));
+  const out = new Array<number>(shape.length);
+  perm.forEach((d, t) => (out[d] = permuted[t]));
+  return out;
+}
+
+/**
+ * Emit `run(dst, src)`: dst (contiguous, dims in `perm` order) = src's elements, read
+ * through src's strides. Merged loops; the innermost one is a plain element copy.
+ */
+function buildPermuteCopy(m: ModuleBuilder, aval: ShapedArray, perm: readonly number[]): void {
+  const bytes = BYTES[aval.dtype];
+  const src = rowMajorStrides(aval.shape);
+  const dst = rowMajorStrides(perm.map((d) => aval.shape[d]));
+  const axes = mergeAxes(perm.map((d, t) => ({ size: aval.shape[d], strides: [dst[t] * bytes, src[d] * bytes] })));
+  const { code: c } = m.func([I32, I32], [], "run");
+  const [load, store, align] = bytes === 8 ? [Op.i64_load, Op.i64_store, 3] : [Op.i32_load, Op.i32_store, 2];
+  stridedLoops(c, axes, [0, 1], () => {
+    c.get(0).get(1).mem(load, align).mem(store, align);
+  });
+}
+
+/** Copy `buf` into a fresh buffer whose dims are in `perm` order. */
+function permuteCopy(buf: WasmBuffer, aval: ShapedArray, perm: readonly number[]): WasmBuffer {
+  const { mem, kernels } = runtime();
+  const fn = kernels.get(kernelKey("dot_general/copy", [aval], perm, aval), (m) => buildPermuteCopy(m, aval, perm));
+  const out = mem.alloc(aval.size * BYTES[aval.dtype]);
+  fn(out.ptr, buf.ptr);
+  return out;
+}
+
+function dotGeneral(inputs: WasmBuffer[], avals: ShapedArray[], params: DotParams, out: ShapedArray): WasmBuffer {
+  const lanes = LANES[out.dtype];
+  if (!lanes) throw new Error(`internal: dot_general has no wasm kernel for ${out.dtype}`);
+  const buf = allocFor(out);
+  if (out.size === 0) return buf;
+  const { mem, kernels } = runtime();
+  const plan = planDot(avals[0], avals[1], params);
+  if (plan.gemm.K === 0) {
+    mem.view(buf, out.dtype, out.size).fill(0); // an empty sum
+    return buf;
+  }
+  const temps: WasmBuffer[] = [];
+  const operand = (i: 0 | 1, perm: number[] | null) => {
+    if (!perm) return inputs[i];
+    const copy = permuteCopy(inputs[i], avals[i], perm);
+    temps.push(copy);
+    return copy;
+  };
+  try {
+    const a = operand(0, plan.lhsPerm);
+    const b = operand(1, plan.rhsPerm);
+    const scratch = mem.alloc(gemmScratchBytes(lanes, plan.gemm));
+    temps.push(scratch);
+    const fn = kernels.get(kernelKey("dot_general", avals, plan.gemm, out), (m) => buildGemm(m, lanes, plan.gemm));
+    fn(buf.ptr, a.ptr, b.ptr, scratch.ptr);
+  } finally {
+    for (const t of temps) mem.release(t);
+  }
+  return buf;
+}
+
+export const dotGeneralKernels: KernelTable<WasmBuffer> = {
+  dot_general: (inputs, avals, params, out) => dotGeneral(inputs, avals, params, out),
+};
