@@ -1,4 +1,5 @@
 import type { DType } from "@lintra/core-ir";
+import { expF32x4, logisticF32x4, tanhF32x4 } from "./math-simd.js";
 import type { Code } from "./wasm/encoder.js";
 import { F32, F64, I32, Op, OpFC, Simd, V128, type ValType } from "./wasm/opcodes.js";
 
@@ -102,8 +103,8 @@ export class VectorEmitter {
     return this;
   }
   /** v128.const with every lane equal to `v`. */
-  splat(v: number): this {
-    this.c.simd(Simd.v128_const).op(...splatBytes(this.lane, v));
+  splat(v: number, lane: Lane = this.lane): this {
+    this.c.simd(Simd.v128_const).op(...splatBytes(lane, v));
     return this;
   }
   tmp(): number {
@@ -305,7 +306,7 @@ export const elementwiseOps = {
   floor: floatInst("floor", 1),
   ceil: floatInst("ceil", 1),
   round: { arity: 1, float: round, simd: lanes(roundVec, "f32x4", "f64x2") },
-  exp: host("exp"),
+  exp: { ...host("exp"), simd: { f32x4: expF32x4 } },
   log: host("log"),
   log1p: host("log1p"),
   expm1: host("expm1"),
@@ -319,8 +320,8 @@ export const elementwiseOps = {
   atan: host("atan"),
   sinh: host("sinh"),
   cosh: host("cosh"),
-  tanh: host("tanh"),
-  logistic: { arity: 1, float: logistic, viaF64: true, hosts: ["exp"] },
+  tanh: { ...host("tanh"), simd: { f32x4: tanhF32x4 } },
+  logistic: { arity: 1, float: logistic, viaF64: true, hosts: ["exp"], simd: { f32x4: logisticF32x4 } },
   erf: host("erf"),
   is_finite: {
     arity: 1,
