@@ -91,6 +91,9 @@ describe("dot_general: larger products", () => {
   test.each(DTYPES)("%s: transposed operands, 1e5+ elements each", (dtype) => {
     check([600, 170], [260, 600], dims([0], [1]), dtype, 6);
   });
+  test.each(DTYPES)("%s: row counts that end in short tiles after several row blocks", (dtype) => {
+    for (const M of [131, 137, 246, 253]) check([M, 300], [300, 45], dims([1], [0]), dtype, M);
+  });
   test("float32: N beyond one column block (2100 columns)", () => {
     check([9, 40], [40, 2100], dims([1], [0]), "float32", 7);
   });

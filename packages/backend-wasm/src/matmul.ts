@@ -47,84 +47,73 @@ export interface GemmSpec {
   readonly batch: readonly { readonly size: number; readonly a: number; readonly b: number }[];
 }
 
-/** Register tile (mr rows × nv vectors), unroll of the k loop, and cache blocks. */
+/** Register tile (mr rows × nv vectors) and cache blocks (kc deep, mc rows, nc columns). */
 export interface Tiling {
   readonly mr: number;
   readonly nv: number;
-  readonly unroll: number;
   readonly kc: number;
   readonly mc: number;
   readonly nc: number;
 }
 
-export const DEFAULT_TILING: Tiling = { mr: 4, nv: 2, unroll: 1, kc: 256, mc: 128, nc: 2048 };
+// 5 × 2 vectors: 10 accumulators + 2 B vectors + splat + product fit the 15 xmm
+// registers V8 allocates on x64 (a sixth row spills). The k loop is not unrolled:
+// V8 hoists an unrolled step's loads above the previous step's arithmetic and spills.
+export const DEFAULT_TILING: Tiling = { mr: 5, nv: 2, kc: 256, mc: 120, nc: 2048 };
 
 /** Tile shape for one dtype: the column width of a panel in elements. */
 const panelWidth = (t: LaneType, tile: Tiling) => tile.nv * t.lanes;
+const blockCols = (t: LaneType, tile: Tiling) => Math.max(1, Math.floor(tile.nc / panelWidth(t, tile))) * panelWidth(t, tile);
+const blockRows = (tile: Tiling) => Math.max(1, Math.floor(tile.mc / tile.mr)) * tile.mr;
+
+/**
+ * Whether full panels of B are read where they lie instead of packed: when B's rows are
+ * contiguous and so few rows of A use each panel that packing would cost more than it
+ * saves (packing pays off through reuse across row tiles).
+ */
+const readsBInPlace = (g: GemmSpec, tile: Tiling) => g.bN === 1 && g.M <= 2 * tile.mr;
 
 /** Bytes of scratch (packed B panels) the kernel needs. */
 export function gemmScratchBytes(t: LaneType, g: GemmSpec, tile: Tiling = DEFAULT_TILING): number {
   const nr = panelWidth(t, tile);
-  const ncols = Math.ceil(Math.min(g.N, blockCols(t, tile)) / nr) * nr;
-  return Math.min(g.K, tile.kc) * ncols * t.bytes;
+  const ncols = readsBInPlace(g, tile) ? nr : Math.ceil(Math.min(g.N, blockCols(t, tile)) / nr) * nr;
+  return Math.max(16, Math.min(g.K, tile.kc) * ncols * t.bytes);
 }
-
-const blockCols = (t: LaneType, tile: Tiling) => Math.max(1, Math.floor(tile.nc / panelWidth(t, tile))) * panelWidth(t, tile);
-const blockRows = (tile: Tiling) => Math.max(1, Math.floor(tile.mc / tile.mr)) * tile.mr;
 
 interface MicroShape {
   readonly rows: number;
-  /** Columns of the tile that are stored; the rest of the panel is zero padding. */
+  /** Columns of the tile that are stored; the rest of the panel is padding. */
   readonly cols: number;
+  /** Bytes from one k row of the B panel to the next. */
+  readonly bStride: number;
 }
 
 /**
- * The micro-kernel: an mr × (nv·lanes) tile of C held in v128 locals while k runs over
- * one packed B panel. Params (a, b, c, kc, accumulate): A's first row, the panel, C's
- * first element, the k count, and whether to add to C instead of overwriting it.
+ * The micro-kernel: a rows × (nv·lanes) tile of C held in v128 locals while k runs down
+ * one panel of B. Params (a, b, c, kc, accumulate): A's first row, the panel, C's first
+ * element, the k count (≥ 1), and whether to add to C instead of overwriting it.
  */
 function emitMicro(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tiling, shape: MicroShape): number {
   const { code: c, index } = m.func([I32, I32, I32, I32, I32], []);
   const [a, b, cp, kc, accumulate] = [0, 1, 2, 3, 4];
-  const { nv, unroll } = tile;
-  const rows = shape.rows;
-  const nr = panelWidth(t, tile);
-  const acc = Array.from({ length: rows }, () => Array.from({ length: nv }, () => c.local(V128)));
+  const { nv } = tile;
+  const acc = Array.from({ length: shape.rows }, () => Array.from({ length: nv }, () => c.local(V128)));
   const bv = Array.from({ length: nv }, () => c.local(V128));
   const s = c.local(V128);
-  const k = c.local(I32);
-  const kRest = c.local(I32);
   for (const row of acc) for (const v of row) (v128Zero(c), c.set(v));
-
-  // One k step at unroll position u: B's vectors once, then one splat of A per row.
-  const step = (u: number) => {
-    bv.forEach((v, j) => c.get(b).simdMem(Simd.v128_load, (u * nr + j * t.lanes) * t.bytes, 4).set(v));
-    for (let r = 0; r < rows; r++) {
-      c.get(a);
-      simdLoad(c, t.splatLoad, t.log2, (r * g.aM + u * g.aK) * t.bytes);
-      c.set(s);
-      for (let j = 0; j < nv; j++) c.get(acc[r][j]).get(s).get(bv[j]).simd(t.mul).simd(t.add).set(acc[r][j]);
-    }
-  };
   // Count k down to zero: one decrement-and-branch of loop overhead per step.
-  c.get(kc).i32(unroll - 1).op(Op.i32_and).set(kRest);
-  c.get(kc).i32(-unroll).op(Op.i32_and).set(k);
-  c.get(k).op(Op.if, 0x40);
   c.loop(() => {
-    for (let u = 0; u < unroll; u++) step(u);
-    addTo(c, a, unroll * g.aK * t.bytes);
-    addTo(c, b, unroll * nr * t.bytes);
-    c.get(k).i32(unroll).op(Op.i32_sub).tee(k).op(Op.br_if, 0);
-  });
-  c.op(Op.end);
-  c.get(kRest).op(Op.if, 0x40);
-  c.loop(() => {
-    step(0);
+    bv.forEach((v, j) => c.get(b).simdMem(Simd.v128_load, j * 16, 0).set(v));
+    acc.forEach((row, r) => {
+      c.get(a);
+      simdLoad(c, t.splatLoad, t.log2, r * g.aM * t.bytes);
+      c.set(s);
+      row.forEach((v, j) => c.get(v).get(s).get(bv[j]).simd(t.mul).simd(t.add).set(v));
+    });
     addTo(c, a, g.aK * t.bytes);
-    addTo(c, b, nr * t.bytes);
-    c.get(kRest).i32(1).op(Op.i32_sub).tee(kRest).op(Op.br_if, 0);
+    addTo(c, b, shape.bStride);
+    c.get(kc).i32(1).op(Op.i32_sub).tee(kc).op(Op.br_if, 0);
   });
-  c.op(Op.end);
   c.get(accumulate).op(Op.if, 0x40);
   storeTile(c, t, g, acc, cp, shape.cols, true);
   c.op(Op.else);
@@ -191,89 +180,147 @@ function emitPack(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tiling, cols
 }
 
 /**
+ * How the last row block splits into tiles. A ragged tile of few rows runs at a fraction
+ * of the speed of a full one, so when it can, the block ends in `fours` tiles of mr − 1
+ * rows instead (every count ≥ (mr−1)(mr−2) is a sum of mr's and (mr−1)'s).
+ */
+interface RowSplit {
+  /** Rows of the last row block. */
+  readonly lastRows: number;
+  /** Tiles of mr − 1 rows that end the last block. */
+  readonly fours: number;
+  /** Rows of the single ragged tile that ends it instead (0 for none). */
+  readonly edge: number;
+}
+
+function rowSplit(M: number, mr: number, MC: number): RowSplit {
+  const lastRows = M - MC * (Math.ceil(M / MC) - 1);
+  const r = lastRows % mr;
+  const fours = (mr - r) % mr; // (mr − 1)·fours ≡ lastRows (mod mr)
+  if (r === 0 || mr < 3) return { lastRows, fours: 0, edge: r };
+  if ((mr - 1) * fours <= lastRows) return { lastRows, fours, edge: 0 };
+  return { lastRows, fours: 0, edge: r };
+}
+
+/** The micro-kernels of one product, each as [full-width panel, ragged last panel]. */
+interface Micros {
+  readonly full: readonly [number, number];
+  readonly fours: readonly [number, number];
+  readonly edge: readonly [number, number];
+}
+
+function emitMicros(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tiling, split: RowSplit): Micros {
+  const nr = panelWidth(t, tile);
+  const edgeCols = g.N % nr;
+  // full panels are packed (stride nr) or read in place (stride bK); the ragged one is always packed
+  const fullStride = (readsBInPlace(g, tile) ? g.bK : nr) * t.bytes;
+  const make = (rows: number, cols: number) =>
+    rows && cols ? emitMicro(m, t, g, tile, { rows, cols, bStride: cols === nr ? fullStride : nr * t.bytes }) : -1;
+  const pair = (rows: number) => [make(rows, nr), make(rows, edgeCols)] as const;
+  return { full: pair(tile.mr), fours: pair(split.fours ? tile.mr - 1 : 0), edge: pair(split.edge) };
+}
+
+/** Push `base + Σ local·k` over the [local, k] terms (i32). */
+function sum(c: Code, base: number, ...terms: [number, number][]): Code {
+  c.get(base);
+  for (const [local, k] of terms) if (k !== 0) c.get(local).i32(k).op(Op.i32_mul, Op.i32_add);
+  return c;
+}
+
+/**
  * Emit `run(c, a, b, scratch)`: for each batch index, a cache-blocked product.
  * Loops (outer to inner): column blocks of nc, k blocks of kc (pack that block of B),
  * row blocks of mc, panels of nr columns, tiles of mr rows (the micro-kernel).
+ * Only the last column block has a ragged panel and only the last row block a ragged
+ * tile, because nc and mc are multiples of the tile.
  */
 export function buildGemm(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tiling = DEFAULT_TILING): void {
   const nr = panelWidth(t, tile);
   const { mr } = tile;
-  const edgeRows = g.M % mr;
-  const edgeCols = g.N % nr;
-  const micro = emitMicro(m, t, g, tile, { rows: mr, cols: nr });
-  const microR = edgeRows ? emitMicro(m, t, g, tile, { rows: edgeRows, cols: nr }) : -1;
-  const microC = edgeCols ? emitMicro(m, t, g, tile, { rows: mr, cols: edgeCols }) : -1;
-  const microRC = edgeRows && edgeCols ? emitMicro(m, t, g, tile, { rows: edgeRows, cols: edgeCols }) : -1;
-  const pack = emitPack(m, t, g, tile, nr);
-  const packEdge = edgeCols ? emitPack(m, t, g, tile, edgeCols) : -1;
+  const by = t.bytes;
+  const inPlace = readsBInPlace(g, tile);
+  const hasEdgeCols = g.N % nr !== 0;
+  const MC = blockRows(tile);
+  const split = rowSplit(g.M, mr, MC);
+  const micros = emitMicros(m, t, g, tile, split);
+  const pack = inPlace ? -1 : emitPack(m, t, g, tile, nr);
+  const packEdge = hasEdgeCols ? emitPack(m, t, g, tile, g.N % nr) : -1;
 
   const { code: c } = m.func([I32, I32, I32, I32], [], "run");
   const [cOut, a, b, scratch] = [0, 1, 2, 3];
   const L = () => c.local(I32);
-  const [jc, pc, ic, kc, mc, full, p, ir, bp, cRow, aRow] = [L(), L(), L(), L(), L(), L(), L(), L(), L(), L(), L()];
+  const [jc, pc, ic, kc, mc, full, panels, p, ir, irEnd, bSrc, bp, cRow, aRow, lastBlock, lastRowBlock] = Array.from({ length: 16 }, L);
   const NC = blockCols(t, tile);
-  const MC = blockRows(tile);
-  const by = t.bytes;
+  const minInto = (local: number, limit: number) => c.get(local).i32(limit).get(local).i32(limit).op(Op.i32_lt_s, Op.select).set(local);
+
+  // The row tiles of one panel: mr-row tiles, then (last row block only) the ending.
+  const tiles = (ragged: boolean) => {
+    const pick = (pair: readonly [number, number]) => pair[ragged ? 1 : 0];
+    const call = (fn: number, rows: number) => {
+      c.get(aRow).get(bp).get(cRow).get(kc).get(pc).call(fn);
+      addTo(c, aRow, rows * g.aM * by);
+      addTo(c, cRow, rows * g.N * by);
+    };
+    // ir + mr <= mc − (rows the ending takes)
+    const ending = split.fours * (mr - 1) + split.edge;
+    c.get(mc).i32(1 - mr).op(Op.i32_add);
+    if (ending) c.get(lastRowBlock).i32(ending).op(Op.i32_mul, Op.i32_sub);
+    c.set(irEnd);
+    forLoop(c, ir, 0, inLocal(irEnd), mr, () => call(pick(micros.full), mr));
+    if (ending) {
+      c.get(lastRowBlock).op(Op.if, 0x40);
+      for (let f = 0; f < split.fours; f++) call(pick(micros.fours), mr - 1);
+      if (split.edge) call(pick(micros.edge), split.edge);
+      c.op(Op.end);
+    }
+  };
+
   const cStrides = rowMajorStrides(g.batch.map((d) => d.size));
-  const batchAxes = g.batch.map((d, t) => ({ size: d.size, strides: [cStrides[t] * g.M * g.N * by, d.a * by, d.b * by] }));
+  const batchAxes = g.batch.map((d, i) => ({ size: d.size, strides: [cStrides[i] * g.M * g.N * by, d.a * by, d.b * by] }));
   stridedLoops(c, batchAxes, [cOut, a, b], () => {
     forLoop(c, jc, 0, g.N, NC, () => {
-      // full panels in this column block
       c.i32(g.N).get(jc).op(Op.i32_sub).set(full);
-      c.get(full).i32(NC).get(full).i32(NC).op(Op.i32_lt_s).op(Op.select).i32(nr).op(Op.i32_div_u).set(full);
+      minInto(full, NC);
+      c.get(full).i32(nr).op(Op.i32_div_u).set(full);
+      c.get(jc).i32(NC).op(Op.i32_add).i32(g.N).op(Op.i32_ge_s).set(lastBlock);
+      c.get(full).set(panels);
+      if (hasEdgeCols) c.get(panels).get(lastBlock).op(Op.i32_add).set(panels);
       forLoop(c, pc, 0, g.K, tile.kc, () => {
         c.i32(g.K).get(pc).op(Op.i32_sub).set(kc);
-        c.get(kc).i32(tile.kc).get(kc).i32(tile.kc).op(Op.i32_lt_s).op(Op.select).set(kc);
-        // pack B[pc:, jc:] (the ragged panel only exists in the last column block)
-        c.get(b).get(pc).i32(g.bK * by).op(Op.i32_mul).op(Op.i32_add).get(jc).i32(g.bN * by).op(Op.i32_mul).op(Op.i32_add);
-        c.get(scratch).get(kc).get(full).call(pack);
-        if (edgeCols) {
-          c.get(jc).i32(NC).op(Op.i32_add).i32(g.N).op(Op.i32_ge_s).op(Op.if, 0x40);
-          c.get(b).get(pc).i32(g.bK * by).op(Op.i32_mul).op(Op.i32_add);
-          c.get(jc).get(full).i32(nr).op(Op.i32_mul).op(Op.i32_add).i32(g.bN * by).op(Op.i32_mul).op(Op.i32_add);
-          c.get(scratch).get(full).get(kc).op(Op.i32_mul).i32(nr * by).op(Op.i32_mul).op(Op.i32_add);
+        minInto(kc, tile.kc);
+        // bSrc = B[pc, jc]
+        sum(c, b, [pc, g.bK * by], [jc, g.bN * by]).set(bSrc);
+        if (!inPlace) c.get(bSrc).get(scratch).get(kc).get(full).call(pack);
+        if (hasEdgeCols) {
+          // the ragged panel: packed after the full ones (alone in scratch when B is read in place)
+          c.get(lastBlock).op(Op.if, 0x40);
+          sum(c, bSrc, [full, nr * g.bN * by]);
+          c.get(scratch);
+          if (!inPlace) c.get(full).get(kc).op(Op.i32_mul).i32(nr * by).op(Op.i32_mul, Op.i32_add);
           c.get(kc).i32(1).call(packEdge);
           c.op(Op.end);
         }
         forLoop(c, ic, 0, g.M, MC, () => {
           c.i32(g.M).get(ic).op(Op.i32_sub).set(mc);
-          c.get(mc).i32(MC).get(mc).i32(MC).op(Op.i32_lt_s).op(Op.select).set(mc);
-          const panelsEnd = c.local(I32);
-          c.get(full).set(panelsEnd);
-          if (edgeCols) {
-            c.get(jc).i32(NC).op(Op.i32_add).i32(g.N).op(Op.i32_ge_s).get(panelsEnd).op(Op.i32_add).set(panelsEnd);
-          }
-          forLoop(c, p, 0, inLocal(panelsEnd), 1, () => {
-            // bp = scratch + p·kc·nr; cRow = C + ic·N + jc + p·nr; aRow = A + ic·aM + pc·aK
-            c.get(scratch).get(p).get(kc).op(Op.i32_mul).i32(nr * by).op(Op.i32_mul).op(Op.i32_add).set(bp);
-            c.get(cOut).get(ic).i32(g.N * by).op(Op.i32_mul).op(Op.i32_add);
-            c.get(jc).get(p).i32(nr).op(Op.i32_mul).op(Op.i32_add).i32(by).op(Op.i32_mul).op(Op.i32_add).set(cRow);
-            c.get(a).get(ic).i32(g.aM * by).op(Op.i32_mul).op(Op.i32_add).get(pc).i32(g.aK * by).op(Op.i32_mul).op(Op.i32_add).set(aRow);
-            const tiles = (mk: number, mkR: number) => {
-              const irEnd = c.local(I32);
-              c.get(mc).i32(-mr).op(Op.i32_add).set(irEnd);
-              // ir + mr <= mc  ⇔  ir <= mc - mr  ⇔ ir < mc - mr + 1
-              c.get(irEnd).i32(1).op(Op.i32_add).set(irEnd);
-              forLoop(c, ir, 0, inLocal(irEnd), mr, () => {
-                c.get(aRow).get(bp).get(cRow).get(kc).get(pc).call(mk);
-                addTo(c, aRow, mr * g.aM * by);
-                addTo(c, cRow, mr * g.N * by);
-              });
-              if (mkR >= 0) {
-                // only the last row block is ragged (mc is a multiple of mr elsewhere)
-                c.get(mc).i32(mr).op(Op.i32_rem_u).op(Op.if, 0x40);
-                c.get(aRow).get(bp).get(cRow).get(kc).get(pc).call(mkR);
-                c.op(Op.end);
-              }
-            };
-            if (edgeCols) {
-              c.get(jc).i32(NC).op(Op.i32_add).i32(g.N).op(Op.i32_ge_s).get(p).get(full).op(Op.i32_eq).op(Op.i32_and);
-              c.op(Op.if, 0x40);
-              tiles(microC, microRC);
+          minInto(mc, MC);
+          c.get(ic).i32(MC).op(Op.i32_add).i32(g.M).op(Op.i32_ge_s).set(lastRowBlock); // the last row block
+          forLoop(c, p, 0, inLocal(panels), 1, () => {
+            // bp: the panel, packed at p·kc·nr in scratch or read in place at bSrc + p·nr
+            // (the ragged panel is always packed, alone in scratch when B is read in place)
+            if (inPlace) {
+              c.get(scratch);
+              sum(c, bSrc, [p, nr * by]);
+              c.get(p).get(full).op(Op.i32_eq, Op.select).set(bp);
+            } else c.get(scratch).get(p).get(kc).op(Op.i32_mul).i32(nr * by).op(Op.i32_mul, Op.i32_add).set(bp);
+            sum(c, cOut, [ic, g.N * by], [jc, by], [p, nr * by]).set(cRow);
+            sum(c, a, [ic, g.aM * by], [pc, g.aK * by]).set(aRow);
+            if (hasEdgeCols) {
+              c.get(p).get(full).op(Op.i32_eq).op(Op.if, 0x40);
+              tiles(true);
               c.op(Op.else);
-              tiles(micro, microR);
+              tiles(false);
               c.op(Op.end);
-            } else tiles(micro, microR);
+            } else tiles(false);
           });
         });
       });
