@@ -1,6 +1,6 @@
 import type { DType } from "@lintra/core-ir";
 import { expF32x4, logisticF32x4, tanhF32x4 } from "./math-simd.js";
-import type { Code } from "./wasm/encoder.js";
+import { type Code, uleb } from "./wasm/encoder.js";
 import { F32, F64, I32, Op, OpFC, Simd, V128, type ValType } from "./wasm/opcodes.js";
 
 // The elementwise op table: for each primitive, how to emit its scalar code and, where a
@@ -80,12 +80,35 @@ export class ScalarEmitter {
   }
 }
 
+/** v128 constants hoisted into locals, so a loop body reads a register instead of rebuilding them. */
+export class VectorConsts {
+  private readonly locals = new Map<string, { bytes: number[]; local: number }>();
+  constructor(private readonly c: Code) {}
+
+  local(bytes: number[]): number {
+    const key = bytes.join(",");
+    let entry = this.locals.get(key);
+    if (!entry) this.locals.set(key, (entry = { bytes, local: this.c.local(V128) }));
+    return entry.local;
+  }
+  /** Code setting every constant requested so far; it goes before the loop. */
+  init(): number[] {
+    const out: number[] = [];
+    for (const { bytes, local } of this.locals.values()) {
+      out.push(0xfd, Simd.v128_const, ...bytes, Op.local_set);
+      uleb(out, local);
+    }
+    return out;
+  }
+}
+
 /** Emits SIMD code for one vector of operands (v128 locals); leaves a v128 on the stack. */
 export class VectorEmitter {
   constructor(
     readonly c: Code,
     readonly lane: Lane,
     private readonly args: readonly number[],
+    private readonly consts?: VectorConsts,
   ) {}
 
   arg(i: number): this {
@@ -104,7 +127,9 @@ export class VectorEmitter {
   }
   /** v128.const with every lane equal to `v`. */
   splat(v: number, lane: Lane = this.lane): this {
-    this.c.simd(Simd.v128_const).op(...splatBytes(lane, v));
+    const bytes = splatBytes(lane, v);
+    if (this.consts) this.c.get(this.consts.local(bytes));
+    else this.c.simd(Simd.v128_const).op(...bytes);
     return this;
   }
   tmp(): number {

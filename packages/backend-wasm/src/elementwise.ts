@@ -7,6 +7,7 @@ import {
   NUM,
   ScalarEmitter,
   VALTYPE,
+  VectorConsts,
   VectorEmitter,
   convertOp,
   elementwiseOps,
@@ -93,7 +94,7 @@ function loadMask(c: Code, ptr: number, w: number, offset: number): void {
   c.simd(w === 4 ? Simd.i32x4_ne : Simd.i64x2_ne);
 }
 
-function vectorBody(c: Code, op: ElementwiseOp, layout: Layout, groups: number): void {
+function vectorBody(c: Code, op: ElementwiseOp, layout: Layout, groups: number, consts: VectorConsts): void {
   const { ins, out, value } = layout;
   const lane = LANE[value];
   const w = BYTES[value];
@@ -107,7 +108,7 @@ function vectorBody(c: Code, op: ElementwiseOp, layout: Layout, groups: number):
       } else loadMask(c, k + 1, w, (g * 16) / w);
       c.set(args[k]);
     });
-    op.simd![lane]!(new VectorEmitter(c, lane, args));
+    op.simd![lane]!(new VectorEmitter(c, lane, args, consts));
     c.set(results[g]);
   }
   c.get(0);
@@ -155,10 +156,13 @@ export function buildElementwise(
     const per = (16 / BYTES[layout.value]) * plan.groups; // elements per iteration
     const vecEnd = c.local(I32);
     c.get(0).i32(Math.floor(n / per) * per * BYTES[out]).op(Op.i32_add).set(vecEnd);
+    const consts = new VectorConsts(c);
+    const loopStart = c.bytes.length;
     whileBelow(c, 0, vecEnd, () => {
-      vectorBody(c, op, layout, plan.groups);
+      vectorBody(c, op, layout, plan.groups, consts);
       advance(c, [[0, per * BYTES[out]], ...ins.map((d, k) => [k + 1, per * BYTES[d]] as const)]);
     });
+    c.bytes.splice(loopStart, 0, ...consts.init()); // constants are set once, before the loop
   }
   whileBelow(c, 0, end, () => {
     scalarBody(c, prim, op, layout, hosts);
