@@ -227,6 +227,72 @@ function sum(c: Code, base: number, ...terms: [number, number][]): Code {
   return c;
 }
 
+/** i8x16.shuffle picking 32-bit lanes (0–3 from the first operand, 4–7 from the second). */
+function shuffle32(c: Code, lanes: readonly number[]): void {
+  c.simd(0x0d);
+  for (const l of lanes) for (let b = 0; b < 4; b++) c.op(l * 4 + b);
+}
+
+/**
+ * Pack full panels of a B whose k dim is contiguous (a transposed operand: B[k, j] at
+ * j·bN + k). Each column of the panel gives vectors of consecutive k; in-register
+ * transposes (4×4 for 32-bit lanes, 2×2 for 64-bit) turn them into panel rows.
+ * Params as emitPack.
+ */
+function emitPackTransposed(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tiling): number {
+  const { code: c, index } = m.func([I32, I32, I32, I32], []);
+  const [src, dst, kc, panels] = [0, 1, 2, 3];
+  const nr = panelWidth(t, tile);
+  const L = t.lanes;
+  const [p, k, s, kBlocks, kRest] = [c.local(I32), c.local(I32), c.local(I32), c.local(I32), c.local(I32)];
+  const col = Array.from({ length: nr }, () => c.local(V128));
+  const tmp = Array.from({ length: L }, () => c.local(V128));
+  const colBytes = g.bN * t.bytes;
+  c.get(kc).i32(L).op(Op.i32_div_u).set(kBlocks);
+  c.get(kc).i32(L).op(Op.i32_rem_u).set(kRest);
+  forLoop(c, p, 0, inLocal(panels), 1, () => {
+    c.get(src).set(s);
+    forLoop(c, k, 0, inLocal(kBlocks), 1, () => {
+      col.forEach((v, j) => c.get(s).simdMem(Simd.v128_load, j * colBytes, 0).set(v));
+      for (let g4 = 0; g4 < nr / L; g4++) {
+        const cs = col.slice(g4 * L, g4 * L + L);
+        const rows = L === 4 ? transpose4(c, cs, tmp) : transpose2(c, cs);
+        rows.forEach((emit, r) => {
+          c.get(dst);
+          emit();
+          c.simdMem(Simd.v128_store, (r * nr + g4 * L) * t.bytes, 4);
+        });
+      }
+      addTo(c, s, L * t.bytes);
+      addTo(c, dst, L * nr * t.bytes);
+    });
+    forLoop(c, k, 0, inLocal(kRest), 1, () => {
+      for (let j = 0; j < nr; j++) c.get(dst).get(s).mem(t.load, t.log2, j * colBytes).mem(t.store, t.log2, j * t.bytes);
+      addTo(c, s, t.bytes);
+      addTo(c, dst, nr * t.bytes);
+    });
+    addTo(c, src, nr * colBytes);
+  });
+  return index;
+}
+
+/** Rows of the 4×4 transpose of four column vectors, each as code that pushes it. */
+function transpose4(c: Code, cs: readonly number[], tmp: readonly number[]): (() => void)[] {
+  const mix = (x: number, y: number, lanes: number[], into: number) => (c.get(x).get(y), shuffle32(c, lanes), c.set(into));
+  mix(cs[0], cs[1], [0, 4, 1, 5], tmp[0]); // c0k0 c1k0 c0k1 c1k1
+  mix(cs[2], cs[3], [0, 4, 1, 5], tmp[1]); // c2k0 c3k0 c2k1 c3k1
+  mix(cs[0], cs[1], [2, 6, 3, 7], tmp[2]); // c0k2 c1k2 c0k3 c1k3
+  mix(cs[2], cs[3], [2, 6, 3, 7], tmp[3]); // c2k2 c3k2 c2k3 c3k3
+  const row = (x: number, y: number, lanes: number[]) => () => (c.get(x).get(y), shuffle32(c, lanes));
+  return [row(tmp[0], tmp[1], [0, 1, 4, 5]), row(tmp[0], tmp[1], [2, 3, 6, 7]), row(tmp[2], tmp[3], [0, 1, 4, 5]), row(tmp[2], tmp[3], [2, 3, 6, 7])];
+}
+
+/** Rows of the 2×2 transpose of two 64-bit-lane column vectors. */
+function transpose2(c: Code, cs: readonly number[]): (() => void)[] {
+  const row = (lanes: number[]) => () => (c.get(cs[0]).get(cs[1]), shuffle32(c, lanes));
+  return [row([0, 1, 4, 5]), row([2, 3, 6, 7])];
+}
+
 /**
  * Emit `run(c, a, b, scratch)`: for each batch index, a cache-blocked product.
  * Loops (outer to inner): column blocks of nc, k blocks of kc (pack that block of B),
@@ -243,7 +309,7 @@ export function buildGemm(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tili
   const MC = blockRows(tile);
   const split = rowSplit(g.M, mr, MC);
   const micros = emitMicros(m, t, g, tile, split);
-  const pack = inPlace ? -1 : emitPack(m, t, g, tile, nr);
+  const pack = inPlace ? -1 : g.bK === 1 && g.bN !== 1 ? emitPackTransposed(m, t, g, tile) : emitPack(m, t, g, tile, nr);
   const packEdge = hasEdgeCols ? emitPack(m, t, g, tile, g.N % nr) : -1;
 
   const { code: c } = m.func([I32, I32, I32, I32], [], "run");
