@@ -384,7 +384,10 @@ export const elementwiseOps = {
     arity: 3,
     float: (e) => e.arg(1).arg(2).arg(0).select(),
     int: (e) => e.arg(1).arg(2).arg(0).select(),
-    simd: lanes((v) => v.arg(1).arg(2).arg(0).simd(Simd.v128_bitselect), "f32x4", "f64x2", "i32x4", "i8x16"),
+    simd: {
+      ...lanes((v) => v.arg(1).arg(2).arg(0).simd(Simd.v128_bitselect), "f32x4", "f64x2", "i32x4"),
+      i8x16: (v) => v.arg(1).arg(2).arg(0).splat(0).v("ne").simd(Simd.v128_bitselect), // 0/1 bytes to a mask
+    },
   },
   stop_gradient: identity,
 } satisfies Record<string, ElementwiseOp>;

@@ -182,6 +182,27 @@ describe("elementwise kernels match backend-cpu", () => {
   });
 });
 
+describe("SIMD loops", () => {
+  const VECTORISED: [keyof typeof elementwiseOps, DType[]][] = [
+    ["add", NUMERIC], ["sub", NUMERIC], ["mul", NUMERIC], ["div", FLOAT], ["max", ANY], ["min", ANY], ["neg", NUMERIC],
+    ["abs", NUMERIC], ["sign", NUMERIC], ["sqrt", FLOAT], ["floor", FLOAT], ["ceil", FLOAT], ["round", FLOAT],
+    ["and", INTEGRAL], ["or", INTEGRAL], ["xor", INTEGRAL], ["not", INTEGRAL], ["select", ANY], ["stop_gradient", ANY],
+    ["eq", ["float32", "int32", "bool"]], ["lt", ["float32", "int32", "bool"]], ["is_finite", ["float32"]],
+    ["exp", ["float32"]], ["tanh", ["float32"]], ["logistic", ["float32"]],
+  ];
+  it.each(VECTORISED)("are emitted for %s on %j", (prim, dtypes) => {
+    for (const dtype of dtypes) {
+      const ins: DType[] = prim === "select" ? ["bool", dtype, dtype] : new Array(elementwiseOps[prim].arity).fill(dtype);
+      const bytes = (vector: boolean) => {
+        const m = new ModuleBuilder();
+        buildElementwise(m, prim, elementwiseOps[prim], ins, outDtype(prim, dtype), 64, vector);
+        return m.encode().length;
+      };
+      expect(bytes(true), `${prim} ${dtype}`).toBeGreaterThan(bytes(false));
+    }
+  });
+});
+
 describe("float32 SIMD exp, tanh and logistic", () => {
   it.each(["exp", "tanh", "logistic"] as const)("%s is within 1 ulp of backend-cpu over a dense sweep", (prim) => {
     const r = rng(99);
