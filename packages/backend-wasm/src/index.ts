@@ -50,6 +50,7 @@ export const wasmBackend = defineBackend<WasmBuffer>({
   release(buf: WasmBuffer): void {
     runtime().mem.release(buf);
   },
+  externalBytes: (buf: WasmBuffer) => buf.bytes,
   kernels,
 });
 

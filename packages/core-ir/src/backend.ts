@@ -29,6 +29,12 @@ export interface Backend<B = unknown> {
   readAsync?(buf: B, aval: ShapedArray): Promise<AnyTypedArray>;
   /** Give a buffer's memory back. Called when the array owning it is garbage collected. */
   release(buf: B): void;
+  /**
+   * Bytes a buffer holds outside the JavaScript heap (e.g. in a wasm linear memory), if the
+   * garbage collector cannot see them. Arrays on such a backend carry a hint of that size so
+   * that the collector runs as often as the backend's memory use calls for.
+   */
+  externalBytes?(buf: B): number;
   readonly kernels: KernelTable<B>;
 }
 

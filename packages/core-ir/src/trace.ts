@@ -121,7 +121,16 @@ export class ConcreteArray extends Tracer {
   ) {
     super(evalTrace);
     registry.register(this, { backend, buffer: _buffer }, this);
+    const external = backend.externalBytes?.(_buffer) ?? 0;
+    if (external > 0) this.gcHint = new ArrayBuffer(external);
   }
+
+  /**
+   * Memory the JS engine accounts for (never read): without it, a small wrapper object
+   * owning megabytes of backend memory would look free to the collector, which would then
+   * run too rarely to hand dropped buffers back.
+   */
+  private gcHint: ArrayBuffer | null = null;
 
   /** The backend buffer; throws if a transformation has released it. */
   get buffer(): unknown {
@@ -138,6 +147,7 @@ export class ConcreteArray extends Tracer {
   dispose(): void {
     if (this.released) return;
     this.released = true;
+    this.gcHint = null;
     registry.unregister(this);
     this.backend.release(this._buffer);
   }
