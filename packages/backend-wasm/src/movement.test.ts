@@ -70,6 +70,10 @@ describe("transpose", () => {
       [[0, 3], [1, 0]],
       [[], []],
       [[300, 401], [1, 0]],
+      [[32, 48], [1, 0]],
+      [[3, 40, 33], [2, 0, 1]],
+      [[20, 5, 18], [1, 2, 0]],
+      [[64, 128, 64], [0, 2, 1]],
     ]),
   )("%s %j by %j", (dtype, xShape, permutation) => {
     expectSameAsCpu("transpose", [sample(xShape, dtype)], { permutation });
