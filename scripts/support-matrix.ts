@@ -1,14 +1,16 @@
 // The support matrix, read from the live tables: every declared primitive × the rule tables
-// (jvp, transpose) and the backends' kernel tables.
+// (jvp, transpose) and the backends' kernel tables; then, per backend, primitive × dtype as
+// the conformance suite holds the backend to it (`supportOf` from @lintra/conformance).
 //
-//   pnpm support-matrix           print the matrix as a markdown table
-//   pnpm support-matrix --check   exit 1 when a required row is missing (see `required` below)
+//   pnpm support-matrix           print the matrices as markdown tables
+//   pnpm support-matrix --check   exit 1 when a required row is missing (see `required` below),
+//                                 or a complete backend lacks a primitive × dtype
 //
 // A package that is not written yet (no source entry) shows as a "—" column and is not checked.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type PrimDef, primitives } from "@lintra/core-ir";
+import { type Backend, type DType, DTYPES, type PrimDef, primitives, shortDType } from "@lintra/core-ir";
 
 type Table = Readonly<Record<string, unknown>>;
 type Module = Record<string, unknown>;
@@ -24,6 +26,8 @@ interface Column {
   readonly scope?: string;
   /** What else to say about this table under the matrix. */
   readonly note?: (m: Module) => string | undefined;
+  /** For a backend column: the backend object, for the primitive × dtype view. */
+  readonly backend?: (m: Module) => Backend<any> | undefined;
 }
 
 const always = () => true;
@@ -39,6 +43,7 @@ function backend(title: string, pkg: string, exportName: string, complete: boole
     pick: (m) => value(m)?.kernels,
     required: complete ? always : never,
     note: (m) => (value(m)?.dtypes ? `${title} dtypes: ${value(m)!.dtypes!.join(", ")}` : undefined),
+    backend: (m) => value(m) as Backend<any> | undefined,
   };
 }
 
@@ -68,6 +73,7 @@ interface Loaded {
   readonly column: Column;
   readonly table: Table | undefined;
   readonly note: string | undefined;
+  readonly backend?: Backend<any>;
 }
 
 /** Import each column's package. A package that exists but fails to load is an error, not a gap. */
@@ -76,7 +82,7 @@ async function load(column: Column): Promise<Loaded> {
   const m = (await import(column.pkg)) as Module;
   const table = column.pick(m);
   const note = table ? column.note?.(m) : `${column.pkg}: exports no ${column.title} table yet`;
-  return { column, table, note };
+  return { column, table, note, backend: table ? column.backend?.(m) : undefined };
 }
 
 const has = (table: Table, name: string) => Object.hasOwn(table, name) && table[name] != null;
@@ -141,11 +147,62 @@ function coverage(loaded: readonly Loaded[], all: readonly Row[]): string {
   return `${declared.length} primitives; ${parts.join(", ")}`;
 }
 
+// ---------------------------------------------------------------------------------------
+// Primitive × dtype per backend, from the conformance suite's tables: ✓ declared (the suite
+// holds the backend to the reference there), ✗ a gap (bind throws UnsupportedPrimitiveError),
+// blank where the primitive's dtype rule rejects the dtype.
+
+interface SupportEntry {
+  readonly prim: string;
+  readonly dtype: DType;
+  readonly supported: boolean;
+  readonly gap?: string;
+}
+type SupportOf = (backend: Backend<any>) => SupportEntry[];
+
+interface DTypeView {
+  readonly title: string;
+  readonly complete: boolean;
+  readonly entries: SupportEntry[];
+}
+
+async function dtypeViews(loaded: readonly Loaded[]): Promise<DTypeView[] | string> {
+  if (!sourceEntry("@lintra/conformance")) return "@lintra/conformance: not written yet (no primitive × dtype view)";
+  const { supportOf } = (await import("@lintra/conformance")) as { supportOf: SupportOf };
+  return loaded
+    .filter((l) => l.backend)
+    .map((l) => ({ title: l.column.title, complete: l.column.required === always, entries: supportOf(l.backend!) }));
+}
+
+function dtypeMarkdown(views: readonly DTypeView[]): string {
+  const header = ["primitive", ...views.flatMap((v) => DTYPES.map((d) => `${v.title} ${shortDType(d)}`))];
+  const body = primitives().map((def) => [
+    `\`${def.name}\``,
+    ...views.flatMap((v) =>
+      DTYPES.map((d) => {
+        const e = v.entries.find((x) => x.prim === def.name && x.dtype === d);
+        return e ? (e.supported ? "✓" : "✗") : "";
+      }),
+    ),
+  ]);
+  return markdown(header, body);
+}
+
+function dtypeCoverage(views: readonly DTypeView[]): string {
+  return views.map((v) => `${v.title} ${v.entries.filter((e) => e.supported).length}/${v.entries.length} primitive × dtype`).join(", ");
+}
+
+function dtypeProblems(views: readonly DTypeView[]): string[] {
+  return views.filter((v) => v.complete).flatMap((v) => v.entries.filter((e) => !e.supported).map((e) => `${v.title}: '${e.prim}' on ${e.dtype}: ${e.gap}`));
+}
+
 async function main() {
   const check = process.argv.includes("--check");
   const loaded = await Promise.all(COLUMNS.map(load));
   const all = rows(loaded);
   const notes = loaded.map((l) => l.note).filter((n): n is string => !!n);
+  const views = await dtypeViews(loaded);
+  if (typeof views === "string") notes.push(views);
 
   if (!check) {
     const header = ["primitive", "family", "declared", "linear", ...loaded.map((l) => l.column.title)];
@@ -159,12 +216,17 @@ async function main() {
     console.log(markdown(header, body));
     console.log(`\n${coverage(loaded, all)}.`);
     console.log("✓ present, ✗ missing (required), · not needed, — table not written yet");
+    if (typeof views !== "string") {
+      console.log(`\n${dtypeMarkdown(views)}`);
+      console.log(`\n${dtypeCoverage(views)}.`);
+      console.log("✓ declared (conformance compares it with backend-cpu), ✗ not declared (throws UnsupportedPrimitiveError), blank: the dtype rule rejects it");
+    }
     for (const n of notes) console.log(`- ${n}`);
     return;
   }
 
-  const found = problems(loaded, all);
-  console.log(`support matrix: ${coverage(loaded, all)}`);
+  const found = [...problems(loaded, all), ...(typeof views === "string" ? [] : dtypeProblems(views))];
+  console.log(`support matrix: ${coverage(loaded, all)}${typeof views === "string" ? "" : `; ${dtypeCoverage(views)}`}`);
   for (const n of notes) console.log(`  ${n}`);
   if (found.length) {
     console.error(`support matrix: ${found.length} missing or stray rows:`);

@@ -1,0 +1,120 @@
+import { type Backend, DTYPES, type DType, isFloat, isPrimitive, primitives } from "@lintra/core-ir";
+import { cpuBackend } from "@lintra/backend-cpu";
+import { describe, expect, it } from "vitest";
+import type { Case } from "./case.js";
+import { composites } from "./composites.js";
+import { MODES, runGradientCheck } from "./gradients.js";
+import { knownCase, knownTolerance, knownValues, roundedExpected } from "./known-values.js";
+import { caseDTypes, declaredGap, runCase, runExpected } from "./run-case.js";
+import { acceptedDTypes, casesFor, outputAval, primsWithoutSpec, representativeCase } from "./specs.js";
+
+export interface DescribeOptions {
+  /** The dtypes whose cases run; defaults to `backend.dtypes`. Cases of other dtypes still check that the backend refuses them. */
+  readonly dtypes?: readonly DType[];
+  /** Include the cases with at least 1e5 elements (default true). */
+  readonly large?: boolean;
+  /** The backend results are compared with; defaults to backend-cpu. */
+  readonly reference?: Backend<any>;
+}
+
+interface Resolved {
+  readonly dtypes: readonly DType[];
+  readonly large: boolean;
+  readonly reference: Backend<any>;
+}
+
+/** `prim dtype case`, and for a declared gap what the case asserts instead of agreement. */
+function caseTitle(backend: Backend<any>, c: Case): string {
+  const gap = declaredGap(backend, c.prim, caseDTypes(c));
+  return gap ? `${c.name} (${gap}: throws UnsupportedPrimitiveError)` : c.name;
+}
+
+/** Every primitive × dtype × generated case, one `it` each, named `prim dtype case`. */
+function describePrimitives(backend: Backend<any>, o: Resolved): void {
+  describe("primitives", () => {
+    it("every declared primitive has a conformance spec row", () => {
+      expect(primsWithoutSpec()).toEqual([]);
+    });
+    for (const def of primitives()) {
+      const cases = o.dtypes.flatMap((d) => casesFor(def.name, d)).filter((c) => o.large || !c.large);
+      if (cases.length === 0) continue;
+      describe(def.name, () => {
+        for (const c of cases) it(caseTitle(backend, c), () => expect(runCase(backend, c, o.reference)).toEqual([]));
+      });
+    }
+  });
+}
+
+/**
+ * What the backend declares against what it does: its names are known, and every
+ * primitive × dtype outside the compared dtypes either runs and agrees (declared) or
+ * throws UnsupportedPrimitiveError (not declared). Nothing is left out.
+ */
+function describeDeclaredSupport(backend: Backend<any>, o: Resolved): void {
+  describe("declared support", () => {
+    it("claims only known dtypes", () => {
+      expect(backend.dtypes.filter((d) => !DTYPES.includes(d))).toEqual([]);
+    });
+    it("has kernels only for declared primitives", () => {
+      expect(Object.keys(backend.kernels).filter((name) => !isPrimitive(name))).toEqual([]);
+    });
+    for (const def of primitives()) {
+      for (const dtype of acceptedDTypes(def.name).filter((d) => !o.dtypes.includes(d))) {
+        const c = representativeCase(def.name, dtype)!;
+        it(caseTitle(backend, c), () => {
+          expect(runCase(backend, c, o.reference)).toEqual([]);
+        });
+      }
+    }
+  });
+}
+
+/** Hand-computed values: what can fail even when the backend under test is the reference. */
+function describeKnownValues(backend: Backend<any>, o: Resolved): void {
+  describe("known values", () => {
+    for (const k of knownValues) {
+      for (const dtype of k.dtypes.filter((d) => o.dtypes.includes(d))) {
+        const c = knownCase(k, dtype);
+        it(c.name, () => {
+          const out = outputAval(c.prim, c).dtype;
+          expect(runExpected(backend, c, roundedExpected(k.expected, out), knownTolerance(c, out), o.reference)).toEqual([]);
+        });
+      }
+    }
+  });
+}
+
+/** grad, jvp and vjp of composite functions, on the backend and on the reference. */
+function describeGradients(backend: Backend<any>, o: Resolved): void {
+  describe("gradients", () => {
+    for (const dtype of o.dtypes.filter(isFloat)) {
+      for (const c of composites) {
+        for (const mode of MODES) {
+          it(`${mode} ${c.name} ${dtype}`, () => expect(runGradientCheck(backend, c, mode, dtype, o.reference)).toEqual([]));
+        }
+      }
+    }
+  });
+}
+
+/**
+ * Register the conformance suite for `backend` with vitest: every primitive × dtype ×
+ * generated case compared with the reference, hand-computed values, gradients of
+ * composite functions, and the backend's declared support against what it runs.
+ *
+ *     import { describeBackend } from "@lintra/conformance";
+ *     describeBackend(myBackend);
+ */
+export function describeBackend(backend: Backend<any>, options: DescribeOptions = {}): void {
+  const resolved: Resolved = {
+    dtypes: options.dtypes ?? backend.dtypes,
+    large: options.large ?? true,
+    reference: options.reference ?? cpuBackend,
+  };
+  describe(`conformance: ${backend.name}`, () => {
+    describePrimitives(backend, resolved);
+    describeDeclaredSupport(backend, resolved);
+    describeKnownValues(backend, resolved);
+    describeGradients(backend, resolved);
+  });
+}

@@ -1,0 +1,10 @@
+export { describeBackend, type DescribeOptions } from "./describe-backend.js";
+export { runCase, runExpected, withBackend, declaredGap, caseDTypes, hostData } from "./run-case.js";
+export { supportOf, type SupportEntry } from "./support.js";
+export { specs, casesFor, acceptedDTypes, representativeCase, primsWithoutSpec, outputAval } from "./specs.js";
+export { type Case, type CaseDraft, type PrimSpec, type SpecTable, LARGE } from "./case.js";
+export { type Operand, EDGE_VALUES, random, fixed, edgeValues, edgePairs, seedOf } from "./host-data.js";
+export { type Tolerance, type ToleranceClass, toleranceFor, compareValues } from "./tolerance.js";
+export { knownValues, knownCase, type KnownValue } from "./known-values.js";
+export { composites, type Composite } from "./composites.js";
+export { runGradientCheck, MODES, type Mode } from "./gradients.js";

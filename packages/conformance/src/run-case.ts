@@ -1,0 +1,155 @@
+import {
+  type AnyTypedArray,
+  type Backend,
+  BackendError,
+  ConcreteArray,
+  type DType,
+  type Prim,
+  type ShapedArray,
+  UnsupportedPrimitiveError,
+  allocTyped,
+  bind,
+  getBackend,
+  isFloat,
+  setBackend,
+} from "@lintra/core-ir";
+import { cpuBackend } from "@lintra/backend-cpu";
+import type { Case } from "./case.js";
+import { seedOf } from "./host-data.js";
+import { outputAval } from "./specs.js";
+import { type Tolerance, compareValues, toleranceFor } from "./tolerance.js";
+
+function currentBackend(): Backend<any> | undefined {
+  try {
+    return getBackend();
+  } catch (e) {
+    if (e instanceof BackendError) return undefined;
+    throw e;
+  }
+}
+
+/** Run `fn` with `backend` selected, then select the previous backend again (if there was one). */
+export function withBackend<R>(backend: Backend<any>, fn: () => R): R {
+  const previous = currentBackend();
+  setBackend(backend);
+  try {
+    return fn();
+  } finally {
+    if (previous) setBackend(previous);
+  }
+}
+
+/**
+ * Why `backend` declares it cannot run `prim` on these dtypes — no kernel, or a dtype it
+ * does not claim — or undefined when it declares it can. The eval trace throws
+ * UnsupportedPrimitiveError in exactly these situations.
+ */
+export function declaredGap(backend: Backend<any>, prim: Prim, dtypes: readonly DType[]): string | undefined {
+  if (!backend.kernels[prim]) return `no ${prim} kernel`;
+  const missing = dtypes.find((d) => !backend.dtypes.includes(d));
+  return missing ? `no ${missing} in its dtypes` : undefined;
+}
+
+/** The dtypes running the case touches: its operands' and its output's. */
+export function caseDTypes(c: Case): DType[] {
+  return [...new Set([...c.operands.map((o) => o.aval.dtype), outputAval(c.prim, c).dtype])];
+}
+
+const describeError = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+const TYPED_ARRAY: Record<DType, string> = { float32: "Float32Array", float64: "Float64Array", int32: "Int32Array", bool: "Uint8Array" };
+
+/** Reading a result back: the buffer must hold the output aval's elements in the dtype's typed array. */
+function readResult(y: unknown, backend: Backend<any>, out: ShapedArray, problems: string[]): AnyTypedArray {
+  if (!(y instanceof ConcreteArray)) throw new Error(`bind returned ${String(y)}; expected a ConcreteArray`);
+  if (y.backend !== backend) problems.push(`result lives on backend '${y.backend.name}'; expected '${backend.name}'`);
+  const data = y.backend.read(y.buffer, y.aval);
+  const kind = Object.prototype.toString.call(data).slice(8, -1);
+  if (kind !== TYPED_ARRAY[out.dtype]) problems.push(`read returned a ${kind} for ${out}; expected a ${TYPED_ARRAY[out.dtype]}`);
+  if (data.length !== out.size) problems.push(`read returned ${data.length} elements for ${out}; expected ${out.size}`);
+  const copy = allocTyped(out.dtype, out.size);
+  copy.set(data.subarray(0, out.size) as never);
+  return copy;
+}
+
+function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (!Object.is(a[k], b[k])) return false;
+  return true;
+}
+
+/** Operands whose buffers changed while the kernel ran (kernels must not mutate inputs). */
+function mutatedOperands(xs: readonly ConcreteArray[], host: readonly AnyTypedArray[]): string[] {
+  return xs.flatMap((x, i) => {
+    const now = x.backend.read(x.buffer, x.aval);
+    return sameBits(now, host[i]) ? [] : [`operand ${i} (${x.aval}) was modified by the kernel`];
+  });
+}
+
+/**
+ * Upload the operands (each to `backend`, or to `fallback` when `backend` does not claim its
+ * dtype, so the eval trace reaches its support check), bind the primitive with `backend`
+ * selected, and read the result back.
+ */
+function evaluate(backend: Backend<any>, fallback: Backend<any>, c: Case, host: readonly AnyTypedArray[]): { data: AnyTypedArray; problems: string[] } {
+  const xs = c.operands.map((o, i) => {
+    const home = backend.dtypes.includes(o.aval.dtype) ? backend : fallback;
+    return ConcreteArray.fromTyped(host[i], o.aval.shape, o.aval.dtype, home); // fromTyped copies
+  });
+  const problems: string[] = [];
+  const y = withBackend(backend, () => bind(c.prim, xs, c.params));
+  const data = readResult(y, backend, outputAval(c.prim, c), problems);
+  return { data, problems: [...problems, ...mutatedOperands(xs, host)] };
+}
+
+/** |x| for float operands (the scale of an accumulated result); other operands unchanged. */
+const absolute = (x: AnyTypedArray, dtype: DType): AnyTypedArray => (isFloat(dtype) ? x.map(Math.abs) : x);
+
+/** The host data of a case's operands: the same on every backend and every run. */
+export function hostData(c: Case): AnyTypedArray[] {
+  const seed = seedOf(c.name);
+  return c.operands.map((o, i) => o.data(seed + 7919 * i));
+}
+
+/** What a backend that declares a gap owes: UnsupportedPrimitiveError naming the primitive. */
+function checkUnsupported(e: unknown, c: Case, gap: string): string[] {
+  if (e instanceof UnsupportedPrimitiveError && e.primitive === c.prim) return [];
+  return [`declares ${gap}, so bind must throw UnsupportedPrimitiveError; it threw ${describeError(e)}`];
+}
+
+/**
+ * Run `c` on `backend` as the backend declares it: where it declares a gap, bind must throw
+ * UnsupportedPrimitiveError; where it declares support, bind must not throw, and the data it
+ * returns goes to `compare`. Returns the mismatches, one line each.
+ */
+function runDeclared(backend: Backend<any>, fallback: Backend<any>, c: Case, host: readonly AnyTypedArray[], compare: (data: AnyTypedArray) => string[]): string[] {
+  const gap = declaredGap(backend, c.prim, caseDTypes(c));
+  let actual: { data: AnyTypedArray; problems: string[] };
+  try {
+    actual = evaluate(backend, fallback, c, host);
+  } catch (e) {
+    return gap ? checkUnsupported(e, c, gap) : [`threw ${describeError(e)}`];
+  }
+  if (gap) return [`returned data although it declares ${gap}; expected UnsupportedPrimitiveError`];
+  return [...actual.problems, ...compare(actual.data)];
+}
+
+/**
+ * Run one case on `backend` and on the reference backend and compare, with the case's
+ * tolerance. Returns the mismatches, one line each; empty when the backend conforms.
+ */
+export function runCase(backend: Backend<any>, c: Case, reference: Backend<any> = cpuBackend): string[] {
+  const host = hostData(c);
+  return runDeclared(backend, reference, c, host, (data) => {
+    const expected = evaluate(reference, reference, c, host).data;
+    const tol = toleranceFor(c.tolerance, outputAval(c.prim, c).dtype, c.terms);
+    if (tol.kind !== "accumulated") return compareValues(data, expected, tol);
+    const absHost = host.map((x, i) => absolute(x, c.operands[i].aval.dtype));
+    return compareValues(data, expected, tol, evaluate(reference, reference, c, absHost).data);
+  });
+}
+
+/** Run one case on `backend` and compare with values known in advance. */
+export function runExpected(backend: Backend<any>, c: Case, expected: ArrayLike<number>, tol: Tolerance, fallback: Backend<any> = cpuBackend): string[] {
+  return runDeclared(backend, fallback, c, hostData(c), (data) => compareValues(data, expected, tol));
+}
