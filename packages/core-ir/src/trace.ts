@@ -154,6 +154,9 @@ export class ConcreteArray extends Tracer {
 
   static fromTyped(data: AnyTypedArray | ArrayLike<number>, shape: Shape, dtype: DType, backend: Backend<any> = getBackend()): ConcreteArray {
     const aval = new ShapedArray(shape, dtype);
+    if (!backend.dtypes.includes(dtype)) {
+      throw new UnsupportedPrimitiveError("array", backend.name, dtype);
+    }
     const typed = toTyped(dtype, data as ArrayLike<number>);
     if (typed.length !== aval.size) throw new ValueError(`array data has ${typed.length} elements; shape ${aval} needs ${aval.size}`);
     return new ConcreteArray(aval, backend, backend.fromTyped(typed, aval));
