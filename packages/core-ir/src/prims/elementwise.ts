@@ -86,8 +86,8 @@ unary("not", "integral", "logical not for bool, bitwise not for int32");
 binary("add", "numeric", "x + y", "linear");
 binary("sub", "numeric", "x - y", "linear");
 binary("mul", "numeric", "x * y", "bilinear");
-binary("div", "numeric", "x / y (int32: truncating division)", "linear");
-binary("rem", "numeric", "remainder with the sign of x (C fmod)");
+binary("div", "numeric", "x / y (int32: truncating division, x / 0 = 0, wraps on overflow)", "linear");
+binary("rem", "numeric", "remainder with the sign of x (C fmod; int32: rem(x, 0) = 0)");
 binary("pow", "numeric", "x ^ y, with pow(0, 0) = 1");
 binary("max", "any", "elementwise maximum; NaN propagates");
 binary("min", "any", "elementwise minimum; NaN propagates");
@@ -128,7 +128,7 @@ declarePrimitive({
   linearArgs: [0],
   shapeRule: ([x]) => x.shape,
   dtypeRule: (_, { newDtype }) => assertDType(newDtype, "convert_element_type"),
-  doc: "cast to newDtype (float -> int32 truncates toward zero; -> bool is x != 0)",
+  doc: "cast to newDtype (float -> int32 truncates toward zero, saturates, NaN -> 0; -> bool is x != 0)",
 });
 
 declarePrimitive({

@@ -43,8 +43,8 @@ function reduction(name: Prim, cls: DTypeClass, doc: string, linear: boolean) {
 }
 
 reduction("reduce_sum", "numeric", "sum over `axes` (removed from the shape)", true);
-reduction("reduce_max", "any", "maximum over `axes`; NaN propagates; -Inf for empty", false);
-reduction("reduce_min", "any", "minimum over `axes`; NaN propagates; +Inf for empty", false);
+reduction("reduce_max", "any", "maximum over `axes`; NaN propagates; empty: -Inf (int32: -2^31, bool: false)", false);
+reduction("reduce_min", "any", "minimum over `axes`; NaN propagates; empty: +Inf (int32: 2^31-1, bool: true)", false);
 reduction("reduce_prod", "numeric", "product over `axes`", false);
 
 for (const name of ["argmax", "argmin"] as const) {
