@@ -3,6 +3,7 @@ import { type StridedAxis, mergeAxes, rowMajorStrides, stridedLoops } from "./lo
 import { F32_LANES, F64_LANES, I32_LANES, type GemmSpec, type LaneType, buildGemm, gemmScratchBytes } from "./matmul.js";
 import { BYTES, type WasmBuffer } from "./memory.js";
 import { allocFor, kernelKey, runtime } from "./runtime.js";
+import type { KernelFn } from "./compile.js";
 import { I32, type ModuleBuilder } from "./wasm/encoder.js";
 import { Op } from "./wasm/opcodes.js";
 
@@ -117,40 +118,65 @@ function buildPermuteCopy(m: ModuleBuilder, aval: ShapedArray, perm: readonly nu
   });
 }
 
-/** Copy `buf` into a fresh buffer whose dims are in `perm` order. */
-function permuteCopy(buf: WasmBuffer, aval: ShapedArray, perm: readonly number[]): WasmBuffer {
-  const { mem, kernels } = runtime();
-  const fn = kernels.get(kernelKey("dot_general/copy", [aval], perm, aval), (m) => buildPermuteCopy(m, aval, perm));
-  const out = mem.alloc(aval.size * BYTES[aval.dtype]);
-  fn(out.ptr, buf.ptr);
-  return out;
+/** The kernel that copies an operand into `perm` order (null when it is used in place). */
+function copyKernel(aval: ShapedArray, perm: readonly number[] | null): KernelFn | null {
+  if (!perm) return null;
+  return runtime().kernels.get(kernelKey("dot_general/copy", [aval], perm, aval), (m) => buildPermuteCopy(m, aval, perm));
+}
+
+/** A planned and compiled dot_general for one signature (shapes, dtype, params). */
+interface Prepared {
+  readonly plan: DotPlan;
+  readonly lanes: LaneType;
+  readonly scratchBytes: number;
+  readonly run: KernelFn;
+  /** Copies of lhs / rhs into canonical order, where needed. */
+  readonly copies: readonly [KernelFn | null, KernelFn | null];
+}
+
+// Planning and building cache keys cost more than a small product: memoise per signature.
+const prepared = new Map<string, Prepared>();
+
+function prepare(avals: ShapedArray[], params: DotParams, out: ShapedArray): Prepared {
+  const [l, r] = avals;
+  const key = `${out.dtype}|${l.shape}|${r.shape}|${params.lhsContracting}|${params.rhsContracting}|${params.lhsBatch}|${params.rhsBatch}`;
+  let p = prepared.get(key);
+  if (!p) {
+    const lanes = LANES[out.dtype];
+    if (!lanes) throw new Error(`internal: dot_general has no wasm kernel for ${out.dtype}`);
+    const plan = planDot(l, r, params);
+    const run = runtime().kernels.get(`dot_general|${out.dtype}|${JSON.stringify(plan.gemm)}`, (m) => buildGemm(m, lanes, plan.gemm));
+    const copies = [copyKernel(l, plan.lhsPerm), copyKernel(r, plan.rhsPerm)] as const;
+    p = { plan, lanes, scratchBytes: gemmScratchBytes(lanes, plan.gemm), run, copies };
+    prepared.set(key, p);
+  }
+  return p;
 }
 
 function dotGeneral(inputs: WasmBuffer[], avals: ShapedArray[], params: DotParams, out: ShapedArray): WasmBuffer {
-  const lanes = LANES[out.dtype];
-  if (!lanes) throw new Error(`internal: dot_general has no wasm kernel for ${out.dtype}`);
   const buf = allocFor(out);
   if (out.size === 0) return buf;
-  const { mem, kernels } = runtime();
-  const plan = planDot(avals[0], avals[1], params);
-  if (plan.gemm.K === 0) {
+  const { mem } = runtime();
+  if (avals[0].shape.some((d, i) => d === 0 && params.lhsContracting.includes(i))) {
     mem.view(buf, out.dtype, out.size).fill(0); // an empty sum
     return buf;
   }
+  const { scratchBytes, run, copies } = prepare(avals, params, out);
   const temps: WasmBuffer[] = [];
-  const operand = (i: 0 | 1, perm: number[] | null) => {
-    if (!perm) return inputs[i];
-    const copy = permuteCopy(inputs[i], avals[i], perm);
-    temps.push(copy);
-    return copy;
+  const operand = (i: 0 | 1) => {
+    const copy = copies[i];
+    if (!copy) return inputs[i];
+    const into = mem.alloc(avals[i].size * BYTES[avals[i].dtype]);
+    temps.push(into);
+    copy(into.ptr, inputs[i].ptr);
+    return into;
   };
   try {
-    const a = operand(0, plan.lhsPerm);
-    const b = operand(1, plan.rhsPerm);
-    const scratch = mem.alloc(gemmScratchBytes(lanes, plan.gemm));
+    const a = operand(0);
+    const b = operand(1);
+    const scratch = mem.alloc(scratchBytes);
     temps.push(scratch);
-    const fn = kernels.get(kernelKey("dot_general", avals, plan.gemm, out), (m) => buildGemm(m, lanes, plan.gemm));
-    fn(buf.ptr, a.ptr, b.ptr, scratch.ptr);
+    run(buf.ptr, a.ptr, b.ptr, scratch.ptr);
   } finally {
     for (const t of temps) mem.release(t);
   }

@@ -1,7 +1,8 @@
 import type { DType, KernelTable, ShapedArray } from "@lintra/core-ir";
 import { SimdExt, type StridedAxis, addTo, forLoop, mergeAxes, rowMajorStrides, simdLoad, stridedLoops } from "./loop-gen.js";
 import { BYTES, type WasmBuffer } from "./memory.js";
-import { allocFor, kernelKey, runtime } from "./runtime.js";
+// Kernel cache keys are built by hand: kernelKey's JSON costs more than a small reduction.
+import { allocFor, runtime } from "./runtime.js";
 import { type Code, F32, F64, I32, type ModuleBuilder, V128 } from "./wasm/encoder.js";
 import type { ValType } from "./wasm/opcodes.js";
 import { Op, Simd } from "./wasm/opcodes.js";
@@ -320,7 +321,7 @@ const reduceKernel =
       mem.view(buf, out.dtype, out.size).fill(identityValue(kind, aval.dtype));
       return buf;
     }
-    const fn = kernels.get(kernelKey(`reduce_${kind}`, [aval], axes, out), (m) => buildReduce(m, kind, aval, axes));
+    const fn = kernels.get(`reduce_${kind}|${aval.dtype}|${aval.shape}|${axes}`, (m) => buildReduce(m, kind, aval, axes));
     fn(buf.ptr, inputs[0].ptr);
     return buf;
   };
@@ -381,7 +382,7 @@ const argKernel =
   (inputs: WasmBuffer[], [aval]: ShapedArray[], { axis }: { axis: number }, out: ShapedArray): WasmBuffer => {
     const buf = allocFor(out);
     if (out.size === 0) return buf;
-    const fn = runtime().kernels.get(kernelKey(`arg${which}`, [aval], axis, out), (m) => buildArg(m, which, aval, axis));
+    const fn = runtime().kernels.get(`arg${which}|${aval.dtype}|${aval.shape}|${axis}`, (m) => buildArg(m, which, aval, axis));
     fn(buf.ptr, inputs[0].ptr);
     return buf;
   };
@@ -468,7 +469,7 @@ function buildCumsum(m: ModuleBuilder, aval: ShapedArray, axis: number, reverse:
 function cumsumKernel(inputs: WasmBuffer[], [aval]: ShapedArray[], { axis, reverse }: { axis: number; reverse: boolean }, out: ShapedArray): WasmBuffer {
   const buf = allocFor(out);
   if (out.size === 0) return buf;
-  const fn = runtime().kernels.get(kernelKey("cumsum", [aval], { axis, reverse }, out), (m) => buildCumsum(m, aval, axis, reverse));
+  const fn = runtime().kernels.get(`cumsum|${aval.dtype}|${aval.shape}|${axis}|${reverse}`, (m) => buildCumsum(m, aval, axis, reverse));
   fn(buf.ptr, inputs[0].ptr);
   return buf;
 }
