@@ -199,28 +199,74 @@ function emitInnermost(c: Code, dim: Dim, s: number, t: number, dtype: DType, mo
   emitRow(c, dim.n, s, dim.s, t, dim.t, mode === "copy" ? copyUnit(w) : addUnit(dtype, false));
 }
 
-/** Loops over dims[level..], each a countdown loop (every dim has n >= 1). */
-function emitLevels(c: Code, dims: Dim[], level: number, s: number, t: number, dtype: DType, mode: CopyMode): void {
+/** Loops over `dims` (outer to inner; countdown loops, every n >= 1), then `body` at each iteration's pointers. */
+function emitLoops(c: Code, dims: readonly Dim[], s: number, t: number, body: (s: number, t: number) => void, level = 0): void {
+  if (level === dims.length) return body(s, t);
   const dim = dims[level];
-  if (level === dims.length - 1) return emitInnermost(c, dim, s, t, dtype, mode);
   const sl = offsetLocal(c, s, 0);
   const tl = offsetLocal(c, t, 0);
   const count = c.local(I32);
   c.i32(dim.n).set(count);
   c.loop(() => {
-    emitLevels(c, dims, level + 1, sl, tl, dtype, mode);
+    emitLoops(c, dims, sl, tl, body, level + 1);
     advance(c, sl, dim.s);
     advance(c, tl, dim.t);
     c.get(count).i32(1).op(Op.i32_sub).tee(count).op(Op.br_if).idx(0);
   });
 }
 
-/** Tile edge in elements: 16 (8 for 8-byte elements), the fastest of 8/16/32/64 measured on 2-D float32 transposes. */
-const tileEdge = (width: number) => (width === 8 ? 8 : 16);
+/** The four bytes of each 32-bit lane, for i8x16.shuffle (lanes 0–3 from the first operand, 4–7 from the second). */
+function shuffleLanes32(c: Code, lanes: readonly number[]): void {
+  c.simd(Simd.i8x16_shuffle).op(...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+}
 
-/** A sub-copy: its dims, and where it starts relative to the whole copy's start (bytes). */
+/** In-register transpose of L×L lanes (L = 4 for 32-bit, 2 for 64-bit): `rows` in, the columns left in `cols`. */
+function emitLaneTranspose(c: Code, rows: readonly number[], cols: readonly number[], tmp: readonly number[]): void {
+  const mix = (x: number, y: number, lanes: number[], into: number) => {
+    c.get(x).get(y);
+    shuffleLanes32(c, lanes);
+    c.set(into);
+  };
+  if (rows.length === 2) {
+    mix(rows[0], rows[1], [0, 1, 4, 5], cols[0]);
+    mix(rows[0], rows[1], [2, 3, 6, 7], cols[1]);
+    return;
+  }
+  mix(rows[0], rows[1], [0, 4, 1, 5], tmp[0]); // r0[0] r1[0] r0[1] r1[1]
+  mix(rows[2], rows[3], [0, 4, 1, 5], tmp[1]); // r2[0] r3[0] r2[1] r3[1]
+  mix(rows[0], rows[1], [2, 6, 3, 7], tmp[2]); // r0[2] r1[2] r0[3] r1[3]
+  mix(rows[2], rows[3], [2, 6, 3, 7], tmp[3]); // r2[2] r3[2] r2[3] r3[3]
+  mix(tmp[0], tmp[1], [0, 1, 4, 5], cols[0]);
+  mix(tmp[0], tmp[1], [2, 3, 6, 7], cols[1]);
+  mix(tmp[2], tmp[3], [0, 1, 4, 5], cols[2]);
+  mix(tmp[2], tmp[3], [2, 3, 6, 7], cols[3]);
+}
+
+/**
+ * One edge × edge tile of a transposing copy with v128 loads and stores: the source is
+ * contiguous along `a`, the destination along `b`, so each L × L block is L vector loads,
+ * an in-register transpose and L vector stores.
+ */
+function emitSimdTile(c: Code, a: Dim, b: Dim, s: number, t: number, width: number): void {
+  const L = 16 / width;
+  const vecs = (n: number) => Array.from({ length: n }, () => c.local(V128));
+  const [rows, cols, tmp] = [vecs(L), vecs(L), vecs(L === 4 ? 4 : 0)];
+  for (let ai = 0; ai < a.n; ai += L) {
+    for (let bi = 0; bi < b.n; bi += L) {
+      rows.forEach((r, k) => c.get(s).simdMem(Simd.v128_load, (bi + k) * b.s + ai * a.s).set(r));
+      emitLaneTranspose(c, rows, cols, tmp);
+      cols.forEach((col, m) => c.get(t).get(col).simdMem(Simd.v128_store, (ai + m) * a.t + bi * b.t));
+    }
+  }
+}
+
+/** Tile edge in elements: the fastest of 8/16/32/64 measured on 2-D float32 and float64 transposes. */
+const TILE = 16;
+
+/** A sub-copy: loops over `outer`, then the innermost part; starts at byte offsets s, t from the copy's start. */
 interface Region {
-  dims: Dim[];
+  outer: Dim[];
+  inner: (c: Code, s: number, t: number) => void;
   s: number;
   t: number;
 }
@@ -232,24 +278,36 @@ const scaled = (n: number, dim: Dim, by: number): Dim => ({ n, s: dim.s * by, t:
  * A transposing copy (innermost dim b strided in the source, another dim a contiguous
  * there) touches one source cache line per element. Tiling a × b reuses each line while
  * it is cached: the tiled bulk, then the two leftover strips copied plainly. (Sweeping
- * the tiles in bands of several tile rows measured no faster.)
+ * the tiles in bands of several tile rows measured no faster.) Tiles of 4- and 8-byte
+ * elements are moved with vector loads, lane shuffles and vector stores.
  */
-function tiledRegions(dims: Dim[], width: number): Region[] {
+function tiledRegions(dims: Dim[], dtype: DType, mode: CopyMode): Region[] {
+  const width = BYTES[dtype];
+  const plain = (d: Dim[], s = 0, t = 0): Region => ({
+    outer: d.slice(0, -1),
+    inner: (c, sp, tp) => emitInnermost(c, d[d.length - 1], sp, tp, dtype, mode),
+    s,
+    t,
+  });
   const last = dims.length - 1;
   const b = dims[last];
   const j = dims.findIndex((d) => d.s === width);
   const a = dims[j];
-  const edge = tileEdge(width);
-  if (b.t !== width || b.s === width || b.s === 0 || j < 0 || j === last || a.n < edge || b.n < edge) return [{ dims, s: 0, t: 0 }];
+  const edge = TILE;
+  if (b.t !== width || b.s === width || b.s === 0 || j < 0 || j === last || a.n < edge || b.n < edge) return [plain(dims)];
   const aMain = a.n - (a.n % edge);
   const bMain = b.n - (b.n % edge);
   const others = dims.filter((_, k) => k !== j && k !== last);
-  const tiles = [scaled(aMain / edge, a, edge), scaled(bMain / edge, b, edge), resized(edge, a), resized(edge, b)];
-  const regions: Region[] = [{ dims: [...others, ...tiles], s: 0, t: 0 }];
-  if (aMain < a.n) regions.push({ dims: dims.map((d, k) => (k === j ? resized(a.n - aMain, a) : d)), s: aMain * a.s, t: aMain * a.t });
+  const outer = [...others, scaled(aMain / edge, a, edge), scaled(bMain / edge, b, edge)];
+  const [aIn, bIn] = [resized(edge, a), resized(edge, b)];
+  const vector = mode === "copy" && width >= 4 && b.s > 0 && a.t > 0; // memory offsets are unsigned
+  const regions: Region[] = [
+    vector ? { outer, inner: (c, sp, tp) => emitSimdTile(c, aIn, bIn, sp, tp, width), s: 0, t: 0 } : plain([...outer, aIn, bIn]),
+  ];
+  if (aMain < a.n) regions.push(plain(dims.map((d, k) => (k === j ? resized(a.n - aMain, a) : d)), aMain * a.s, aMain * a.t));
   if (bMain < b.n) {
     const strip = dims.map((d, k) => (k === j ? resized(aMain, a) : k === last ? resized(b.n - bMain, b) : d));
-    regions.push({ dims: strip, s: bMain * b.s, t: bMain * b.t });
+    regions.push(plain(strip, bMain * b.s, bMain * b.t));
   }
   return regions;
 }
@@ -257,7 +315,8 @@ function tiledRegions(dims: Dim[], width: number): Region[] {
 /**
  * Emit code that copies (or, in `add` mode, accumulates) the elements of `shape` from `src`
  * to `dst`, both strided views over the shared memory. Loop bounds and strides are
- * constants; contiguous runs use v128 or `memory.copy`, broadcast rows use splats.
+ * constants; contiguous runs use v128 or `memory.copy`, broadcast rows use splats,
+ * transposing copies go tile by tile.
  * Destination elements must be distinct (no zero dst strides on dims of size > 1).
  * Usable inside any function body: it only declares fresh locals.
  */
@@ -268,8 +327,9 @@ export function emitStridedCopy(c: Code, shape: readonly number[], dtype: DType,
   const s = offsetLocal(c, src.ptr, src.offset * w);
   const t = offsetLocal(c, dst.ptr, dst.offset * w);
   if (dims.length === 0) return emitInnermost(c, { n: 1, s: w, t: w }, s, t, dtype, mode);
-  const regions = tiledRegions(dims, w);
-  for (const region of regions) emitLevels(c, region.dims, 0, offsetLocal(c, s, region.s), offsetLocal(c, t, region.t), dtype, mode);
+  for (const region of tiledRegions(dims, dtype, mode)) {
+    emitLoops(c, region.outer, offsetLocal(c, s, region.s), offsetLocal(c, t, region.t), (sp, tp) => region.inner(c, sp, tp));
+  }
 }
 
 /** The i32 pointer params of `run(out, in0, …, in{n-1})`. */
