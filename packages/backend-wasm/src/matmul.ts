@@ -101,8 +101,8 @@ function emitMicro(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tiling, sha
   const bv = Array.from({ length: nv }, () => c.local(V128));
   const s = c.local(V128);
   for (const row of acc) for (const v of row) (v128Zero(c), c.set(v));
-  // Count k down to zero: one decrement-and-branch of loop overhead per step.
-  c.loop(() => {
+  const k = c.local(I32);
+  forLoop(c, k, 0, inLocal(kc), 1, () => {
     bv.forEach((v, j) => c.get(b).simdMem(Simd.v128_load, j * 16, 0).set(v));
     acc.forEach((row, r) => {
       c.get(a);
@@ -112,7 +112,6 @@ function emitMicro(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tiling, sha
     });
     addTo(c, a, g.aK * t.bytes);
     addTo(c, b, shape.bStride);
-    c.get(kc).i32(1).op(Op.i32_sub).tee(kc).op(Op.br_if, 0);
   });
   c.get(accumulate).op(Op.if, 0x40);
   storeTile(c, t, g, acc, cp, shape.cols, true);
@@ -152,6 +151,7 @@ function storeTile(c: Code, t: LaneType, g: GemmSpec, acc: number[][], cp: numbe
  * panels). When `cols` < nr the single panel is the ragged last one: zero-padded.
  */
 function emitPack(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tiling, cols: number): number {
+  if (g.bN === 1 && cols === panelWidth(t, tile)) return emitPackRows(m, t, g, tile);
   const { code: c, index } = m.func([I32, I32, I32, I32], []);
   const [src, dst, kc, panels] = [0, 1, 2, 3];
   const nr = panelWidth(t, tile);
@@ -161,20 +161,69 @@ function emitPack(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tiling, cols
   forLoop(c, p, 0, inLocal(panels), 1, () => {
     c.get(src).set(s);
     forLoop(c, k, 0, inLocal(kc), 1, () => {
-      if (g.bN === 1 && cols === nr) {
-        for (let j = 0; j < tile.nv; j++) c.get(dst).get(s).simdMem(Simd.v128_load, j * 16, 0).simdMem(Simd.v128_store, j * 16, 4);
-      } else {
-        for (let j = 0; j < nr; j++) {
-          c.get(dst);
-          if (j < cols) c.get(s).mem(t.load, t.log2, j * g.bN * t.bytes).mem(t.store, t.log2, j * t.bytes);
-          else if (t.bytes === 8) c.f64(0).mem(Op.f64_store, 3, j * t.bytes);
-          else c.i32(0).mem(Op.i32_store, 2, j * t.bytes); // zero padding
-        }
+      for (let j = 0; j < nr; j++) {
+        c.get(dst);
+        if (j < cols) c.get(s).mem(t.load, t.log2, j * g.bN * t.bytes).mem(t.store, t.log2, j * t.bytes);
+        else if (t.bytes === 8) c.f64(0).mem(Op.f64_store, 3, j * t.bytes);
+        else c.i32(0).mem(Op.i32_store, 2, j * t.bytes); // zero padding
       }
       addTo(c, s, g.bK * t.bytes);
       addTo(c, dst, nr * t.bytes);
     });
     addTo(c, src, nr * g.bN * t.bytes);
+  });
+  return index;
+}
+
+/** Panels packed together from each row of B: enough to use whole cache lines of it. */
+const PACK_GROUP = 4;
+
+/**
+ * Pack full panels of a B with contiguous rows. Panels go in groups of PACK_GROUP, k
+ * innermost: each row of B is read in runs of whole cache lines. (One panel at a time
+ * would read 32 bytes per row at a stride of the row length; with power-of-two rows those
+ * lines fall in one cache set and evict each other before the next panel uses them.)
+ */
+function emitPackRows(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tiling): number {
+  const { code: c, index } = m.func([I32, I32, I32, I32], []);
+  const [src, dst, kc, panels] = [0, 1, 2, 3];
+  const nr = panelWidth(t, tile);
+  const [p, k, s, d, groups, panelBytes] = Array.from({ length: 6 }, () => c.local(I32));
+  c.get(kc).i32(nr * t.bytes).op(Op.i32_mul).set(panelBytes);
+  // copy `count` panels (a constant) from s to d, advancing both by a row
+  const rows = (count: number) =>
+    forLoop(c, k, 0, inLocal(kc), 1, () => {
+      for (let q = 0; q < count; q++) {
+        for (let j = 0; j < tile.nv; j++) {
+          c.get(d);
+          if (q > 0) c.get(panelBytes).i32(q).op(Op.i32_mul, Op.i32_add);
+          c.get(s).simdMem(Simd.v128_load, (q * nr + j * t.lanes) * t.bytes, 0).simdMem(Simd.v128_store, j * 16, 4);
+        }
+      }
+      addTo(c, s, g.bK * t.bytes);
+      addTo(c, d, nr * t.bytes);
+    });
+  c.get(panels).i32(PACK_GROUP).op(Op.i32_div_u).set(groups);
+  forLoop(c, p, 0, inLocal(groups), 1, () => {
+    c.get(src).set(s);
+    c.get(dst).set(d);
+    rows(PACK_GROUP);
+    addTo(c, src, PACK_GROUP * nr * t.bytes);
+    c.get(dst).get(panelBytes).i32(PACK_GROUP).op(Op.i32_mul, Op.i32_add).set(dst);
+  });
+  // the panels left over (fewer than a group), one at a time
+  c.get(panels).i32(PACK_GROUP).op(Op.i32_rem_u).set(p);
+  c.block(() => {
+    c.loop(() => {
+      c.get(p).op(Op.i32_eqz, Op.br_if, 1);
+      c.get(src).set(s);
+      c.get(dst).set(d);
+      rows(1);
+      addTo(c, src, nr * t.bytes);
+      c.get(dst).get(panelBytes).op(Op.i32_add).set(dst);
+      c.get(p).i32(1).op(Op.i32_sub).set(p);
+      c.op(Op.br, 0);
+    });
   });
   return index;
 }
