@@ -191,11 +191,40 @@ function emitSplatRow(c: Code, n: number, s: number, t: number, w: number): void
   for (let at = vectors * 16; at < n * w; at += w) storeLocalUnit(scalar, w)(c, s, 0, t, at);
 }
 
+/** i8x16.shuffle immediates that reverse the order of `width`-byte lanes. */
+function reversedLaneBytes(width: number): number[] {
+  const bytes: number[] = [];
+  for (let lane = 16 / width - 1; lane >= 0; lane--) for (let k = 0; k < width; k++) bytes.push(lane * width + k);
+  return bytes;
+}
+
+/**
+ * A row read backwards (rev of the innermost dim): each 16 destination bytes are the 16
+ * source bytes that end at the mirrored element, lanes reversed; the tail goes element-wise.
+ */
+function emitReversedRow(c: Code, n: number, s: number, t: number, w: number): void {
+  const vectors = Math.floor((n * w) / 16);
+  if (vectors > 0) {
+    const v = c.local(V128);
+    const unit: Unit = (cc, sp, sOff, tp, tOff) => {
+      cc.get(tp).get(sp).simdMem(Simd.v128_load, sOff).tee(v).get(v);
+      cc.simd(Simd.i8x16_shuffle).op(...reversedLaneBytes(w));
+      cc.simdMem(Simd.v128_store, tOff);
+    };
+    emitRow(c, vectors, offsetLocal(c, s, w - 16), -16, t, 16, unit);
+  }
+  const done = (vectors * 16) / w;
+  if (done === n) return;
+  const low = offsetLocal(c, s, -(n - 1) * w); // the row's lowest source element
+  for (let k = done; k < n; k++) copyUnit(w)(c, low, (n - 1 - k) * w, t, k * w);
+}
+
 /** The innermost dimension: pick the fastest row shape for its strides. */
 function emitInnermost(c: Code, dim: Dim, s: number, t: number, dtype: DType, mode: CopyMode): void {
   const w = BYTES[dtype];
   if (dim.s === w && dim.t === w) return emitContiguousRow(c, dim.n, s, t, dtype, mode);
   if (dim.s === 0 && dim.t === w && mode === "copy") return emitSplatRow(c, dim.n, s, t, w);
+  if (dim.s === -w && dim.t === w && mode === "copy") return emitReversedRow(c, dim.n, s, t, w);
   emitRow(c, dim.n, s, dim.s, t, dim.t, mode === "copy" ? copyUnit(w) : addUnit(dtype, false));
 }
 
