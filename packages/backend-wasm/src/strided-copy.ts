@@ -26,7 +26,7 @@ export type CopyMode = "copy" | "add";
 const MEMORY_COPY_MIN_BYTES = 512;
 /** Units moved per loop iteration. */
 const UNROLL = 4;
-/** Rows of at most this many units are emitted straight, without a loop (a tile row is 8 to 16). */
+/** Rows of at most this many units are emitted straight, without a loop (a transposing tile's row is 16). */
 const STRAIGHT_MAX = 16;
 
 /** A dimension of the copy, strides in bytes. */
