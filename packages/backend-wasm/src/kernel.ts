@@ -2,6 +2,7 @@ import type { Kernel, Params, Prim, ShapedArray } from "@lintra/core-ir";
 import type { WasmBuffer } from "./memory.js";
 import { allocFor, kernelKey, runtime } from "./runtime.js";
 import { I32, type ModuleBuilder } from "./wasm/encoder.js";
+import type { ValType } from "./wasm/opcodes.js";
 
 /** Builds the `run` function of a kernel module specialised to these avals and params. */
 export type KernelBuilder<P extends Prim> = (m: ModuleBuilder, avals: ShapedArray[], params: Params<P>, out: ShapedArray) => void;
@@ -21,4 +22,4 @@ export function wasmKernel<P extends Prim>(prim: P, build: KernelBuilder<P>): Ke
 }
 
 /** The `run` signature for a kernel with `nInputs` inputs: (out, in0, …) -> (). */
-export const runParams = (nInputs: number) => Array.from({ length: nInputs + 1 }, () => I32);
+export const runParams = (nInputs: number): ValType[] => Array.from({ length: nInputs + 1 }, (): ValType => I32);
