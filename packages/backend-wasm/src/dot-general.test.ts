@@ -94,6 +94,12 @@ describe("dot_general: larger products", () => {
   test.each(DTYPES)("%s: row counts that end in short tiles after several row blocks", (dtype) => {
     for (const M of [131, 137, 246, 253]) check([M, 300], [300, 45], dims([1], [0]), dtype, M);
   });
+  test.each(DTYPES)("%s: transposed lhs (packed by k) with ragged row endings", (dtype) => {
+    for (const M of [3, 9, 131, 137]) check([300, M], [300, 45], dims([0], [0]), dtype, M);
+  });
+  test.each(DTYPES)("%s: lhs strided on both dims (packed tile by tile) with ragged row endings", (dtype) => {
+    for (const M of [3, 9, 137]) check([40, M, 3], [40, 45, 3], dims([0], [0], [2], [2]), dtype, M);
+  });
   test("float32: N beyond one column block (2100 columns)", () => {
     check([9, 40], [40, 2100], dims([1], [0]), "float32", 7);
   });

@@ -73,15 +73,32 @@ const blockRows = (tile: Tiling) => Math.max(1, Math.floor(tile.mc / tile.mr)) *
  */
 const readsBInPlace = (g: GemmSpec, tile: Tiling) => g.bN === 1 && g.M <= 2 * tile.mr;
 
-/** Bytes of scratch (packed B panels) the kernel needs. */
-export function gemmScratchBytes(t: LaneType, g: GemmSpec, tile: Tiling = DEFAULT_TILING): number {
+/**
+ * Whether blocks of A are packed, tile by tile with k outermost, so the micro-kernel
+ * reads one sequential stream: when A's rows are not contiguous along k (a transposed
+ * operand, whose k steps are a row length apart and with power-of-two rows evict each
+ * other from the cache) and enough panels reuse the packed block.
+ */
+const packsA = (t: LaneType, g: GemmSpec, tile: Tiling) => g.aK !== 1 && g.N > 2 * panelWidth(t, tile);
+
+/** Bytes of packed B panels, rounded to keep what follows 16-byte aligned. */
+function bScratchBytes(t: LaneType, g: GemmSpec, tile: Tiling): number {
   const nr = panelWidth(t, tile);
   const ncols = readsBInPlace(g, tile) ? nr : Math.ceil(Math.min(g.N, blockCols(t, tile)) / nr) * nr;
-  return Math.max(16, Math.min(g.K, tile.kc) * ncols * t.bytes);
+  return Math.ceil((Math.min(g.K, tile.kc) * ncols * t.bytes) / 16) * 16;
+}
+
+/** Bytes of scratch (packed B panels, then a packed block of A) the kernel needs. */
+export function gemmScratchBytes(t: LaneType, g: GemmSpec, tile: Tiling = DEFAULT_TILING): number {
+  const aBytes = packsA(t, g, tile) ? blockRows(tile) * Math.min(g.K, tile.kc) * t.bytes : 0;
+  return Math.max(16, bScratchBytes(t, g, tile) + aBytes);
 }
 
 interface MicroShape {
   readonly rows: number;
+  /** Element strides of A as this kernel reads it (the operand's, or a packed tile's). */
+  readonly aM: number;
+  readonly aK: number;
   /** Columns of the tile that are stored; the rest of the panel is padding. */
   readonly cols: number;
   /** Bytes from one k row of the B panel to the next. */
@@ -106,11 +123,11 @@ function emitMicro(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tiling, sha
     bv.forEach((v, j) => c.get(b).simdMem(Simd.v128_load, j * 16, 0).set(v));
     acc.forEach((row, r) => {
       c.get(a);
-      simdLoad(c, t.splatLoad, t.log2, r * g.aM * t.bytes);
+      simdLoad(c, t.splatLoad, t.log2, r * shape.aM * t.bytes);
       c.set(s);
       row.forEach((v, j) => c.get(v).get(s).get(bv[j]).simd(t.mul).simd(t.add).set(v));
     });
-    addTo(c, a, g.aK * t.bytes);
+    addTo(c, a, shape.aK * t.bytes);
     addTo(c, b, shape.bStride);
   });
   c.get(accumulate).op(Op.if, 0x40);
@@ -229,6 +246,65 @@ function emitPackRows(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tiling):
 }
 
 /**
+ * Pack one tile of `rows` rows of A (a block kc deep) with k outermost: the rows'
+ * elements for one k end up adjacent. Params (src, dst, kc).
+ */
+function emitPackATile(m: ModuleBuilder, t: LaneType, g: GemmSpec, rows: number): number {
+  const { code: c, index } = m.func([I32, I32, I32], []);
+  const [src, dst, kc] = [0, 1, 2];
+  const k = c.local(I32);
+  forLoop(c, k, 0, inLocal(kc), 1, () => {
+    for (let r = 0; r < rows; r++) c.get(dst).get(src).mem(t.load, t.log2, r * g.aM * t.bytes).mem(t.store, t.log2, r * t.bytes);
+    addTo(c, src, g.aK * t.bytes);
+    addTo(c, dst, rows * t.bytes);
+  });
+  return index;
+}
+
+/**
+ * Pack a whole block of an A that is contiguous along M (a transposed operand) into the
+ * same tiles as emitPackATile, walking k outermost so each k reads one contiguous run
+ * of A instead of one cache line per tile. Params (src, dst, kc, fullTiles, last): `last`
+ * adds the last row block's ending tiles.
+ */
+function emitPackABlockByK(m: ModuleBuilder, t: LaneType, g: GemmSpec, mr: number, split: RowSplit): number {
+  const { code: c, index } = m.func([I32, I32, I32, I32, I32], []);
+  const [src, dst, kc, fullTiles, last] = [0, 1, 2, 3, 4];
+  const by = t.bytes;
+  const [k, q, p, d, tileBytes, endBase] = Array.from({ length: 6 }, () => c.local(I32));
+  const copy = (rows: number) => {
+    for (let r = 0; r < rows; r++) c.get(d).get(p).mem(t.load, t.log2, r * by).mem(t.store, t.log2, r * by);
+    addTo(c, p, rows * by);
+  };
+  c.get(kc).i32(mr * by).op(Op.i32_mul).set(tileBytes);
+  forLoop(c, k, 0, inLocal(kc), 1, () => {
+    sum(c, src, [k, g.aK * by]).set(p);
+    sum(c, dst, [k, mr * by]).set(d);
+    forLoop(c, q, 0, inLocal(fullTiles), 1, () => {
+      copy(mr);
+      c.get(d).get(tileBytes).op(Op.i32_add).set(d);
+    });
+    if (split.fours || split.edge) {
+      c.get(last).op(Op.if, 0x40);
+      // the ending starts after the full tiles: dst + fullTiles·mr·kc
+      c.get(dst).get(fullTiles).get(tileBytes).op(Op.i32_mul, Op.i32_add).set(endBase);
+      for (let f = 0; f < split.fours; f++) {
+        c.get(endBase).get(kc).i32(f * (mr - 1) * by).op(Op.i32_mul, Op.i32_add);
+        c.get(k).i32((mr - 1) * by).op(Op.i32_mul, Op.i32_add).set(d);
+        copy(mr - 1);
+      }
+      if (split.edge) {
+        c.get(endBase).get(kc).i32(split.fours * (mr - 1) * by).op(Op.i32_mul, Op.i32_add);
+        c.get(k).i32(split.edge * by).op(Op.i32_mul, Op.i32_add).set(d);
+        copy(split.edge);
+      }
+      c.op(Op.end);
+    }
+  });
+  return index;
+}
+
+/**
  * How the last row block splits into tiles. A ragged tile of few rows runs at a fraction
  * of the speed of a full one, so when it can, the block ends in `fours` tiles of mr − 1
  * rows instead (every count ≥ (mr−1)(mr−2) is a sum of mr's and (mr−1)'s).
@@ -263,8 +339,10 @@ function emitMicros(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tiling, sp
   const edgeCols = g.N % nr;
   // full panels are packed (stride nr) or read in place (stride bK); the ragged one is always packed
   const fullStride = (readsBInPlace(g, tile) ? g.bK : nr) * t.bytes;
+  // a packed tile of A holds its rows' elements for one k together
+  const aStrides = (rows: number) => (packsA(t, g, tile) ? { aM: 1, aK: rows } : { aM: g.aM, aK: g.aK });
   const make = (rows: number, cols: number) =>
-    rows && cols ? emitMicro(m, t, g, tile, { rows, cols, bStride: cols === nr ? fullStride : nr * t.bytes }) : -1;
+    rows && cols ? emitMicro(m, t, g, tile, { rows, cols, ...aStrides(rows), bStride: cols === nr ? fullStride : nr * t.bytes }) : -1;
   const pair = (rows: number) => [make(rows, nr), make(rows, edgeCols)] as const;
   return { full: pair(tile.mr), fours: pair(split.fours ? tile.mr - 1 : 0), edge: pair(split.edge) };
 }
@@ -299,28 +377,32 @@ function emitPackTransposed(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Ti
   const colBytes = g.bN * t.bytes;
   c.get(kc).i32(L).op(Op.i32_div_u).set(kBlocks);
   c.get(kc).i32(L).op(Op.i32_rem_u).set(kRest);
+  const d = c.local(I32);
   forLoop(c, p, 0, inLocal(panels), 1, () => {
-    c.get(src).set(s);
-    forLoop(c, k, 0, inLocal(kBlocks), 1, () => {
-      col.forEach((v, j) => c.get(s).simdMem(Simd.v128_load, j * colBytes, 0).set(v));
-      for (let g4 = 0; g4 < nr / L; g4++) {
-        const cs = col.slice(g4 * L, g4 * L + L);
+    // one group of L columns at a time: L read streams, each line used up before it can be evicted
+    for (let g4 = 0; g4 < nr / L; g4++) {
+      c.get(src).set(s);
+      c.get(dst).set(d);
+      const cs = col.slice(0, L);
+      forLoop(c, k, 0, inLocal(kBlocks), 1, () => {
+        cs.forEach((v, j) => c.get(s).simdMem(Simd.v128_load, (g4 * L + j) * colBytes, 0).set(v));
         const rows = L === 4 ? transpose4(c, cs, tmp) : transpose2(c, cs);
         rows.forEach((emit, r) => {
-          c.get(dst);
+          c.get(d);
           emit();
           c.simdMem(Simd.v128_store, (r * nr + g4 * L) * t.bytes, 4);
         });
-      }
-      addTo(c, s, L * t.bytes);
-      addTo(c, dst, L * nr * t.bytes);
-    });
-    forLoop(c, k, 0, inLocal(kRest), 1, () => {
-      for (let j = 0; j < nr; j++) c.get(dst).get(s).mem(t.load, t.log2, j * colBytes).mem(t.store, t.log2, j * t.bytes);
-      addTo(c, s, t.bytes);
-      addTo(c, dst, nr * t.bytes);
-    });
+        addTo(c, s, L * t.bytes);
+        addTo(c, d, L * nr * t.bytes);
+      });
+      forLoop(c, k, 0, inLocal(kRest), 1, () => {
+        for (let j = 0; j < L; j++) c.get(d).get(s).mem(t.load, t.log2, (g4 * L + j) * colBytes).mem(t.store, t.log2, (g4 * L + j) * t.bytes);
+        addTo(c, s, t.bytes);
+        addTo(c, d, nr * t.bytes);
+      });
+    }
     addTo(c, src, nr * colBytes);
+    c.get(dst).get(kc).i32(nr * t.bytes).op(Op.i32_mul, Op.i32_add).set(dst);
   });
   return index;
 }
@@ -361,6 +443,12 @@ export function buildGemm(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tili
   const pack = inPlace ? -1 : g.bK === 1 && g.bN !== 1 ? emitPackTransposed(m, t, g, tile) : emitPack(m, t, g, tile, nr);
   const packEdge = hasEdgeCols ? emitPack(m, t, g, tile, g.N % nr) : -1;
 
+  const aPacked = packsA(t, g, tile);
+  // one A packer per tile height (functions, so emitted before `run`)
+  const aPackers = new Map<number, number>();
+  const aByK = aPacked && g.aM === 1;
+  if (aPacked && !aByK) for (const rows of [mr, split.fours ? mr - 1 : 0, split.edge]) if (rows > 0) aPackers.set(rows, emitPackATile(m, t, g, rows));
+  const aBlockPacker = aByK ? emitPackABlockByK(m, t, g, mr, split) : -1;
   const { code: c } = m.func([I32, I32, I32, I32], [], "run");
   const [cOut, a, b, scratch] = [0, 1, 2, 3];
   const L = () => c.local(I32);
@@ -368,27 +456,41 @@ export function buildGemm(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tili
   const NC = blockCols(t, tile);
   const minInto = (local: number, limit: number) => c.get(local).i32(limit).get(local).i32(limit).op(Op.i32_lt_s, Op.select).set(local);
 
-  // The row tiles of one panel: mr-row tiles, then (last row block only) the ending.
-  const tiles = (ragged: boolean) => {
-    const pick = (pair: readonly [number, number]) => pair[ragged ? 1 : 0];
-    const call = (fn: number, rows: number) => {
-      c.get(aRow).get(bp).get(cRow).get(kc).get(pc).call(fn);
-      addTo(c, aRow, rows * g.aM * by);
-      addTo(c, cRow, rows * g.N * by);
-    };
+  const aScratch = c.local(I32);
+  const aSrc = c.local(I32);
+  const ending = split.fours * (mr - 1) + split.edge;
+  // Visit the row tiles of the current row block: mr-row tiles, then (last row block
+  // only) the ending; `visit` gets the tile's rows and which micro-kernel family it uses.
+  const rowTiles = (visit: (rows: number, kind: "full" | "fours" | "edge") => void) => {
     // ir + mr <= mc − (rows the ending takes)
-    const ending = split.fours * (mr - 1) + split.edge;
     c.get(mc).i32(1 - mr).op(Op.i32_add);
     if (ending) c.get(lastRowBlock).i32(ending).op(Op.i32_mul, Op.i32_sub);
     c.set(irEnd);
-    forLoop(c, ir, 0, inLocal(irEnd), mr, () => call(pick(micros.full), mr));
+    forLoop(c, ir, 0, inLocal(irEnd), mr, () => visit(mr, "full"));
     if (ending) {
       c.get(lastRowBlock).op(Op.if, 0x40);
-      for (let f = 0; f < split.fours; f++) call(pick(micros.fours), mr - 1);
-      if (split.edge) call(pick(micros.edge), split.edge);
+      for (let f = 0; f < split.fours; f++) visit(mr - 1, "fours");
+      if (split.edge) visit(split.edge, "edge");
       c.op(Op.end);
     }
   };
+  // A's next tile: rows·kc further on when packed, rows·aM in place
+  const nextATile = (local: number, rows: number, packed: boolean) => {
+    if (packed) c.get(local).get(kc).i32(rows * by).op(Op.i32_mul, Op.i32_add).set(local);
+    else addTo(c, local, rows * g.aM * by);
+  };
+  const tiles = (ragged: boolean) =>
+    rowTiles((rows, kind) => {
+      c.get(aRow).get(bp).get(cRow).get(kc).get(pc).call(micros[kind][ragged ? 1 : 0]);
+      nextATile(aRow, rows, aPacked);
+      addTo(c, cRow, rows * g.N * by);
+    });
+  const packA = () =>
+    rowTiles((rows) => {
+      c.get(aSrc).get(aRow).get(kc).call(aPackers.get(rows)!);
+      nextATile(aSrc, rows, false);
+      nextATile(aRow, rows, true);
+    });
 
   const cStrides = rowMajorStrides(g.batch.map((d) => d.size));
   const batchAxes = g.batch.map((d, i) => ({ size: d.size, strides: [cStrides[i] * g.M * g.N * by, d.a * by, d.b * by] }));
@@ -419,6 +521,17 @@ export function buildGemm(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tili
           c.i32(g.M).get(ic).op(Op.i32_sub).set(mc);
           minInto(mc, MC);
           c.get(ic).i32(MC).op(Op.i32_add).i32(g.M).op(Op.i32_ge_s).set(lastRowBlock); // the last row block
+          if (aPacked) {
+            c.get(scratch).i32(bScratchBytes(t, g, tile)).op(Op.i32_add).set(aScratch);
+            sum(c, a, [ic, g.aM * by], [pc, g.aK * by]).set(aSrc);
+            c.get(aScratch).set(aRow);
+            if (aByK) {
+              // full tiles in this block: (mc − the ending, in the last block) / mr
+              c.get(aSrc).get(aScratch).get(kc).get(mc);
+              if (ending) c.get(lastRowBlock).i32(ending).op(Op.i32_mul, Op.i32_sub);
+              c.i32(mr).op(Op.i32_div_u).get(lastRowBlock).call(aBlockPacker);
+            } else packA();
+          }
           forLoop(c, p, 0, inLocal(panels), 1, () => {
             // bp: the panel, packed at p·kc·nr in scratch or read in place at bSrc + p·nr
             // (the ragged panel is always packed, alone in scratch when B is read in place)
@@ -428,7 +541,8 @@ export function buildGemm(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tili
               c.get(p).get(full).op(Op.i32_eq, Op.select).set(bp);
             } else c.get(scratch).get(p).get(kc).op(Op.i32_mul).i32(nr * by).op(Op.i32_mul, Op.i32_add).set(bp);
             sum(c, cOut, [ic, g.N * by], [jc, by], [p, nr * by]).set(cRow);
-            sum(c, a, [ic, g.aM * by], [pc, g.aK * by]).set(aRow);
+            if (aPacked) c.get(aScratch).set(aRow);
+            else sum(c, a, [ic, g.aM * by], [pc, g.aK * by]).set(aRow);
             if (hasEdgeCols) {
               c.get(p).get(full).op(Op.i32_eq).op(Op.if, 0x40);
               tiles(true);
