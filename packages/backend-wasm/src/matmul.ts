@@ -64,7 +64,16 @@ export const DEFAULT_TILING: Tiling = { mr: 5, nv: 2, kc: 256, mc: 120, nc: 2048
 /** Tile shape for one dtype: the column width of a panel in elements. */
 const panelWidth = (t: LaneType, tile: Tiling) => tile.nv * t.lanes;
 const blockCols = (t: LaneType, tile: Tiling) => Math.max(1, Math.floor(tile.nc / panelWidth(t, tile))) * panelWidth(t, tile);
-const blockRows = (tile: Tiling) => Math.max(1, Math.floor(tile.mc / tile.mr)) * tile.mr;
+/**
+ * The k block depth: at most tile.kc, and K split evenly (784 = 4 × 196, not 3 × 256 +
+ * 16), since a shallow last block pays the micro-kernel's fixed costs for little work.
+ */
+const depth = (g: GemmSpec, tile: Tiling) => Math.ceil(g.K / Math.ceil(g.K / tile.kc));
+/** The row block height: a multiple of mr, at most about tile.mc, M split evenly. */
+const blockRows = (g: GemmSpec, tile: Tiling) => {
+  const mc = Math.max(1, Math.floor(tile.mc / tile.mr)) * tile.mr;
+  return Math.ceil(Math.ceil(g.M / Math.ceil(g.M / mc)) / tile.mr) * tile.mr;
+};
 
 /**
  * Whether full panels of B are read where they lie instead of packed: when B's rows are
@@ -85,12 +94,12 @@ const packsA = (t: LaneType, g: GemmSpec, tile: Tiling) => g.aK !== 1 && g.N > 2
 function bScratchBytes(t: LaneType, g: GemmSpec, tile: Tiling): number {
   const nr = panelWidth(t, tile);
   const ncols = readsBInPlace(g, tile) ? nr : Math.ceil(Math.min(g.N, blockCols(t, tile)) / nr) * nr;
-  return Math.ceil((Math.min(g.K, tile.kc) * ncols * t.bytes) / 16) * 16;
+  return Math.ceil((depth(g, tile) * ncols * t.bytes) / 16) * 16;
 }
 
 /** Bytes of scratch (packed B panels, then a packed block of A) the kernel needs. */
 export function gemmScratchBytes(t: LaneType, g: GemmSpec, tile: Tiling = DEFAULT_TILING): number {
-  const aBytes = packsA(t, g, tile) ? blockRows(tile) * Math.min(g.K, tile.kc) * t.bytes : 0;
+  const aBytes = packsA(t, g, tile) ? blockRows(g, tile) * depth(g, tile) * t.bytes : 0;
   return Math.max(16, bScratchBytes(t, g, tile) + aBytes);
 }
 
@@ -437,7 +446,7 @@ export function buildGemm(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tili
   const by = t.bytes;
   const inPlace = readsBInPlace(g, tile);
   const hasEdgeCols = g.N % nr !== 0;
-  const MC = blockRows(tile);
+  const MC = blockRows(g, tile);
   const split = rowSplit(g.M, mr, MC);
   const micros = emitMicros(m, t, g, tile, split);
   const pack = inPlace ? -1 : g.bK === 1 && g.bN !== 1 ? emitPackTransposed(m, t, g, tile) : emitPack(m, t, g, tile, nr);
@@ -502,9 +511,10 @@ export function buildGemm(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tili
       c.get(jc).i32(NC).op(Op.i32_add).i32(g.N).op(Op.i32_ge_s).set(lastBlock);
       c.get(full).set(panels);
       if (hasEdgeCols) c.get(panels).get(lastBlock).op(Op.i32_add).set(panels);
-      forLoop(c, pc, 0, g.K, tile.kc, () => {
+      const KC = depth(g, tile);
+      forLoop(c, pc, 0, g.K, KC, () => {
         c.i32(g.K).get(pc).op(Op.i32_sub).set(kc);
-        minInto(kc, tile.kc);
+        minInto(kc, KC);
         // bSrc = B[pc, jc]
         sum(c, b, [pc, g.bK * by], [jc, g.bN * by]).set(bSrc);
         if (!inPlace) c.get(bSrc).get(scratch).get(kc).get(full).call(pack);
