@@ -1,7 +1,6 @@
 import type { DType, KernelTable, ShapedArray } from "@lintra/core-ir";
 import { SimdExt, type StridedAxis, addTo, forLoop, mergeAxes, rowMajorStrides, simdLoad, stridedLoops } from "./loop-gen.js";
 import { BYTES, type WasmBuffer } from "./memory.js";
-// Kernel cache keys are built by hand: kernelKey's JSON costs more than a small reduction.
 import { allocFor, runtime } from "./runtime.js";
 import { type Code, F32, F64, I32, type ModuleBuilder, V128 } from "./wasm/encoder.js";
 import type { ValType } from "./wasm/opcodes.js";
@@ -321,6 +320,7 @@ const reduceKernel =
       mem.view(buf, out.dtype, out.size).fill(identityValue(kind, aval.dtype));
       return buf;
     }
+    // a key built by hand: kernelKey's JSON costs more than a small reduction
     const fn = kernels.get(`reduce_${kind}|${aval.dtype}|${aval.shape}|${axes}`, (m) => buildReduce(m, kind, aval, axes));
     fn(buf.ptr, inputs[0].ptr);
     return buf;
