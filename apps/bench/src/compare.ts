@@ -249,7 +249,8 @@ for (const row of rows) {
     if (mine === undefined || !peerTimes.length) cells.push("–");
     else {
       const ratio = mine / Math.min(...peerTimes);
-      cells.push(ratio >= 1 ? `${ratio.toFixed(1)}× slower` : `${(1 / ratio).toFixed(1)}× faster`);
+      const factor = ratio >= 1 ? ratio : 1 / ratio;
+      cells.push(`${factor.toFixed(factor < 1.1 ? 2 : 1)}× ${ratio >= 1 ? "slower" : "faster"}`);
     }
   }
   lines.push(`| ${cells.join(" | ")} |`);
