@@ -128,6 +128,8 @@ function emitMicro(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tiling, sha
   const s = c.local(V128);
   for (const row of acc) for (const v of row) (v128Zero(c), c.set(v));
   const k = c.local(I32);
+  // A guarded count-up loop: with a bare count-down loop V8 (11.3) scheduled all five
+  // splat loads first and spilled three accumulators; in this shape it interleaves them.
   forLoop(c, k, 0, inLocal(kc), 1, () => {
     bv.forEach((v, j) => c.get(b).simdMem(Simd.v128_load, j * 16, 0).set(v));
     acc.forEach((row, r) => {
