@@ -2,9 +2,10 @@ import { describe, expect, test } from "vitest";
 import { BackendError, backendNames, getBackend, np, setBackend } from "./index.js";
 
 describe("backend selection", () => {
-  test("cpu is registered and selected on import", () => {
+  test("cpu and wasm are registered; wasm (SIMD) is selected on import", () => {
     expect(backendNames()).toContain("cpu");
-    expect(getBackend().name).toBe("cpu");
+    expect(backendNames()).toContain("wasm");
+    expect(getBackend().name).toBe("wasm");
     expect(np.array([1]).add(1).toArray()).toEqual([2]);
   });
 
@@ -16,5 +17,6 @@ describe("backend selection", () => {
     expect(() => setBackend("tpu")).toThrow(BackendError);
     expect(() => setBackend("tpu")).toThrow(/unknown backend 'tpu'; expected one of: .*cpu/);
     expect(getBackend().name).toBe("cpu");
+    setBackend("wasm");
   });
 });

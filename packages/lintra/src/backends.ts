@@ -1,5 +1,10 @@
-/** Backend selection: the CPU reference backend is registered, and selected unless one already is. */
+/**
+ * Backend selection. The CPU reference backend and the WebAssembly backend are registered;
+ * on import, wasm is selected where the engine runs WebAssembly SIMD, cpu otherwise
+ * (unless a backend was already selected).
+ */
 import { cpuBackend } from "@lintra/backend-cpu";
+import { wasmBackend, wasmSimdSupported } from "@lintra/backend-wasm";
 import { BackendError, getBackend, registerBackend, setBackend } from "@lintra/core-ir";
 
 export { backendNames, getBackend, registerBackend, setBackend, type Backend } from "@lintra/core-ir";
@@ -15,4 +20,5 @@ function hasBackend(): boolean {
 }
 
 registerBackend(cpuBackend);
-if (!hasBackend()) setBackend(cpuBackend);
+registerBackend(wasmBackend);
+if (!hasBackend()) setBackend(wasmSimdSupported() ? wasmBackend : cpuBackend);

@@ -1,0 +1,4 @@
+import { describeBackend } from "@lintra/conformance";
+import { wasmBackend } from "./index.js";
+
+describeBackend(wasmBackend);
