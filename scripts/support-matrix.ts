@@ -53,8 +53,11 @@ const RULES: Column[] = [
 ];
 
 // One line per backend. Add a row here (and a root devDependency) when a backend package lands:
-//   backend("wasm", "@lintra/backend-wasm", "wasmBackend", false),
-const BACKENDS: Column[] = [backend("cpu", "@lintra/backend-cpu", "cpuBackend", true)];
+//   backend("gpujs", "@lintra/backend-gpujs", "gpujsBackend", false),
+const BACKENDS: Column[] = [
+  backend("cpu", "@lintra/backend-cpu", "cpuBackend", true),
+  backend("wasm", "@lintra/backend-wasm", "wasmBackend", true),
+];
 
 const COLUMNS = [...RULES, ...BACKENDS];
 
