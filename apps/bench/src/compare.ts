@@ -3,7 +3,7 @@
 //
 //   pnpm --filter @lintra/bench compare [-- --rounds=3] [--with-cpu] [--quick] [--write]
 //
-// --rounds=N  run every process N times, interleaved, and keep the median of the N medians
+// --rounds=N  run every process N times, interleaved, and keep the fastest round's median
 // --with-cpu  add a lintra backend-cpu column (added anyway when lintra's wasm run has gaps)
 // --quick     a few runs per case, to try the script out; not for recording numbers
 // --write     also replace the table between the compare markers in README.md
@@ -36,8 +36,12 @@ const peers: Process[] = [
   { script: "jaxjs.ts", args: ["jit"] },
 ];
 
+/** The 1-minute load average as each process starts. */
+const loads: number[] = [];
+
 function run(p: Process): BenchRecord[] {
   const name = [p.script, ...p.args].join(" ");
+  loads.push(os.loadavg()[0]);
   process.stderr.write(`compare: running ${name}\n`);
   const t0 = performance.now();
   const res = spawnSync(process.execPath, ["--conditions=@lintra/source", "--import", "tsx", path.join(here, "peers", p.script), ...p.args], {
@@ -95,10 +99,13 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** Median over rounds of the per-process median time, in ms. */
+/**
+ * The per-process median time in ms, from the fastest round: neighbours on a shared machine
+ * only ever slow a round down, and each library gets the same number of chances.
+ */
 function time(label: string, c: CaseName, n?: number): number | undefined {
   const ms = all.filter((r): r is TimingRecord => r.kind === "timing" && r.label === label && r.case === c && r.n === n).map((r) => r.ms);
-  return ms.length ? median(ms) : undefined;
+  return ms.length ? Math.min(...ms) : undefined;
 }
 
 /** First-round check values (they are identical across rounds). */
@@ -273,12 +280,13 @@ const out: string[] = [];
 out.push(
   `Machine: ${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores (${os.type()} ${os.release()}, ${os.arch()}); Node ${process.version}; ` +
     `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; lintra at ${gitRev}; ` +
-    `load average (1/5/15 min) ${load(loadBefore)} before, ${load(loadAfter)} after; ` +
+    `load average (1/5/15 min) ${load(loadBefore)} before, ${load(loadAfter)} after, ` +
+    `1-min load ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} as each process started; ` +
     `${rounds} round${rounds > 1 ? "s" : ""}${quick ? ", QUICK MODE (too few runs to record)" : ""}.`,
 );
 out.push("");
 out.push(
-  "Each column is its own process; every number is a median over runs after warm-up (median of the rounds' medians), " +
+  `Each column is its own process; every number is a median over runs after warm-up${rounds > 1 ? " (from the fastest of the rounds)" : ""}, ` +
     "results read back into JS each run. Bold: fastest in the row. All single-threaded.",
 );
 out.push("");
