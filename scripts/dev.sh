@@ -38,11 +38,27 @@ find_pnpm() {
   has_pnpm "$PNPM" || { say "error: could not install pnpm $PNPM_VERSION"; exit 1; }
 }
 
+# `gl` (headless GL for @lintra/backend-gpujs) compiles from source on install. pnpm passes
+# node-gyp the Node headers only through the environment (it ignores .npmrc's nodedir), and
+# the build takes minutes on one core.
+gl_build_env() {
+  if [ -z "${npm_config_nodedir:-}" ]; then
+    nodedir=$(node -p 'require("path").resolve(process.execPath, "../..")')
+    if [ -f "$nodedir/include/node/common.gypi" ]; then
+      npm_config_nodedir=$nodedir
+      export npm_config_nodedir
+    fi
+  fi
+  JOBS=${JOBS:-max}
+  export JOBS
+}
+
 setup() {
   find_pnpm
   # Nested pnpm/npm runs must find this pnpm too (root scripts call `pnpm`).
   PATH="$(dirname "$(command -v "$PNPM")"):$PATH"
   export PATH
+  gl_build_env
   "$PNPM" install --frozen-lockfile >&2
 }
 

@@ -57,6 +57,7 @@ const RULES: Column[] = [
 const BACKENDS: Column[] = [
   backend("cpu", "@lintra/backend-cpu", "cpuBackend", true),
   backend("wasm", "@lintra/backend-wasm", "wasmBackend", true),
+  backend("gpujs", "@lintra/backend-gpujs", "gpujsBackend", false),
 ];
 
 const COLUMNS = [...RULES, ...BACKENDS];
