@@ -1,0 +1,44 @@
+// The page side of the browser test: every conformance case on the gpujs backend in
+// WebGL2, compared with backend-cpu in the same page, read through the same profile as in
+// Node. The test in src/browser.test.ts bundles this file, serves it and reads the results.
+import { MODES, casesFor, composites, runGradientCheck } from "@lintra/conformance";
+import { primitives } from "@lintra/core-ir";
+import { GPU } from "gpu.js";
+import { INT_LIMIT, createGpujsBackend } from "../../src/index.js";
+import { runProfiledCase } from "../profile.js";
+
+export interface PageResult {
+  readonly mode: string;
+  readonly webgl2: boolean;
+  readonly renderer: string;
+  readonly results: Record<string, string[]>;
+}
+
+function renderer(): string {
+  const gl = document.createElement("canvas").getContext("webgl2");
+  const info = gl?.getExtension("WEBGL_debug_renderer_info");
+  return gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : "none";
+}
+
+/** Run every case; a thrown error is that case's problem, not the page's. */
+async function run(): Promise<PageResult> {
+  const backend = createGpujsBackend({ mode: "webgl2" });
+  const results: Record<string, string[]> = {};
+  const attempt = (name: string, fn: () => string[]) => {
+    try {
+      results[name] = fn();
+    } catch (e) {
+      results[name] = [`threw ${(e as Error).name}: ${(e as Error).message}`];
+    }
+  };
+  for (const def of primitives()) {
+    for (const c of backend.dtypes.flatMap((d) => casesFor(def.name, d))) {
+      attempt(c.name, () => runProfiledCase(backend, c, { int32Bound: INT_LIMIT }));
+      await new Promise((r) => setTimeout(r, 0)); // let the page breathe between cases
+    }
+  }
+  for (const c of composites) for (const mode of MODES) attempt(`${mode} ${c.name} float32`, () => runGradientCheck(backend, c, mode, "float32"));
+  return { mode: backend.mode, webgl2: GPU.isWebGL2Supported, renderer: renderer(), results };
+}
+
+(window as unknown as { conformance: () => Promise<PageResult> }).conformance = run;
