@@ -81,15 +81,18 @@ run("conformance: gpujs in headless Chromium (WebGL2)", () => {
     rmSync(profile, { recursive: true, force: true });
   });
 
-  it("runs on WebGL2 in the browser, on SwiftShader", () => {
+  it("runs on WebGL2 in the browser, on SwiftShader (and on WebGL 1 when asked)", () => {
     expect(page.webgl2).toBe(true);
     expect(page.mode).toBe("webgl2");
+    expect(page.webglMode).toBe("webgl");
     expect(page.renderer).toMatch(/SwiftShader/i);
   });
 
+  const gradients = composites.flatMap((c) => MODES.map((mode) => `${mode} ${c.name} float32`));
   const names = [
     ...primitives().flatMap((def) => gpujsBackend.dtypes.flatMap((d) => casesFor(def.name, d)).map((c) => c.name)),
-    ...composites.flatMap((c) => MODES.map((mode) => `${mode} ${c.name} float32`)),
+    ...gradients,
+    ...gradients.map((name) => `webgl: ${name}`),
   ];
   for (const name of names) {
     it(name, () => {

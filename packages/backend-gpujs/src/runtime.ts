@@ -24,6 +24,9 @@ export interface KernelSpec {
   readonly helpers?: readonly Helper[];
 }
 
+/** The most elements a kernel writes: output indices are float32 integers. */
+const MAX_SIZE = 2 ** 24;
+
 /** An empty buffer: nothing on the GPU. */
 export const empty = (): GpujsBuffer => ({ size: 0, texture: null, host: new Float32Array(0) });
 
@@ -131,12 +134,14 @@ export class Runtime {
   }
 
   /**
-   * Run a kernel on input buffers (each non-empty). Every kernel's last argument is an
-   * opaque 1.0 (a uniform): helpers multiply by it where the shader compiler must not
-   * simplify floating-point steps away, e.g. (x + 1) - 1 → x.
+   * Run a kernel on input buffers, then the four uniforms every kernel takes (one, zero,
+   * inf, nan; see glsl.ts). The result is a texture of its own, still on the GPU.
    */
   run(spec: KernelSpec, inputs: readonly (GpujsBuffer | Float32Array)[]): GpujsBuffer {
     if (spec.size === 0) return empty();
+    if (spec.size > MAX_SIZE) {
+      throw new BackendError(`backend 'gpujs': kernel '${spec.key}' would write ${spec.size} elements; index arithmetic in float32 is exact only up to 2^24 = ${MAX_SIZE}`);
+    }
     const kernel = this.kernels.get(spec.key) ?? this.compile(spec);
     const args = inputs.map((b) => {
       if (b instanceof Float32Array) return b;

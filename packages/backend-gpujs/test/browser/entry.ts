@@ -9,6 +9,7 @@ import { runProfiledCase } from "../profile.js";
 
 export interface PageResult {
   readonly mode: string;
+  readonly webglMode: string;
   readonly webgl2: boolean;
   readonly renderer: string;
   readonly results: Record<string, string[]>;
@@ -38,7 +39,11 @@ async function run(): Promise<PageResult> {
     }
   }
   for (const c of composites) for (const mode of MODES) attempt(`${mode} ${c.name} float32`, () => runGradientCheck(backend, c, mode, "float32"));
-  return { mode: backend.mode, webgl2: GPU.isWebGL2Supported, renderer: renderer(), results };
+  // WebGL 1 compiles the same kernels as GLSL ES 1.00: the gradients of the composites
+  // (matmul, reductions, gather and scatter among them) on it too.
+  const webgl = createGpujsBackend({ mode: "webgl" });
+  for (const c of composites) for (const mode of MODES) attempt(`webgl: ${mode} ${c.name} float32`, () => runGradientCheck(webgl, c, mode, "float32"));
+  return { mode: backend.mode, webglMode: webgl.mode, webgl2: GPU.isWebGL2Supported, renderer: renderer(), results };
 }
 
 (window as unknown as { conformance: () => Promise<PageResult> }).conformance = run;
