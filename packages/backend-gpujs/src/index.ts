@@ -10,6 +10,14 @@ import { type GpujsBuffer, type GpujsMode, Runtime, empty } from "./runtime.js";
 export type { GpujsBuffer, GpujsMode } from "./runtime.js";
 export { INT_LIMIT } from "./glsl-ops.js";
 
+/**
+ * How this backend's numbers depart from IEEE, as `@lintra/conformance` reads them
+ * (`describeBackend(gpujsBackend, { numerics: GPU_NUMERICS })`): GL flushes float32
+ * subnormals to zero, and int32 is computed in float32, so exactly only below 2^24 (beyond,
+ * a DTypeError naming the backend).
+ */
+export const GPU_NUMERICS = { flushesSubnormals: true, int32Bound: INT_LIMIT } as const;
+
 export interface GpujsOptions {
   /**
    * The GL context gpu.js runs in. Default: `headlessgl` in Node, `webgl2` (else `webgl`)

@@ -5,6 +5,7 @@ import type { Case } from "./case.js";
 import { composites } from "./composites.js";
 import { MODES, runGradientCheck } from "./gradients.js";
 import { knownCase, knownTolerance, knownValues, roundedExpected } from "./known-values.js";
+import type { Numerics } from "./numerics.js";
 import { caseDTypes, declaredGap, runCase, runExpected } from "./run-case.js";
 import { acceptedDTypes, casesFor, outputAval, primsWithoutSpec, representativeCase } from "./specs.js";
 
@@ -15,12 +16,19 @@ export interface DescribeOptions {
   readonly large?: boolean;
   /** The backend results are compared with; defaults to backend-cpu. */
   readonly reference?: Backend<any>;
+  /**
+   * How the backend's arithmetic departs from IEEE where its hardware imposes it: flushed
+   * subnormals, int32 exact only below a bound (see `Numerics`). Default: neither; every
+   * element is compared as usual.
+   */
+  readonly numerics?: Numerics;
 }
 
 interface Resolved {
   readonly dtypes: readonly DType[];
   readonly large: boolean;
   readonly reference: Backend<any>;
+  readonly numerics: Numerics;
 }
 
 /** `prim dtype case`, and for a declared gap what the case asserts instead of agreement. */
@@ -39,7 +47,7 @@ function describePrimitives(backend: Backend<any>, o: Resolved): void {
       const cases = o.dtypes.flatMap((d) => casesFor(def.name, d)).filter((c) => o.large || !c.large);
       if (cases.length === 0) continue;
       describe(def.name, () => {
-        for (const c of cases) it(caseTitle(backend, c), () => expect(runCase(backend, c, o.reference)).toEqual([]));
+        for (const c of cases) it(caseTitle(backend, c), () => expect(runCase(backend, c, o.reference, o.numerics)).toEqual([]));
       });
     }
   });
@@ -62,7 +70,7 @@ function describeDeclaredSupport(backend: Backend<any>, o: Resolved): void {
       for (const dtype of acceptedDTypes(def.name).filter((d) => !o.dtypes.includes(d))) {
         const c = representativeCase(def.name, dtype)!;
         it(caseTitle(backend, c), () => {
-          expect(runCase(backend, c, o.reference)).toEqual([]);
+          expect(runCase(backend, c, o.reference, o.numerics)).toEqual([]);
         });
       }
     }
@@ -77,7 +85,7 @@ function describeKnownValues(backend: Backend<any>, o: Resolved): void {
         const c = knownCase(k, dtype);
         it(c.name, () => {
           const out = outputAval(c.prim, c).dtype;
-          expect(runExpected(backend, c, roundedExpected(k.expected, out), knownTolerance(c, out), o.reference)).toEqual([]);
+          expect(runExpected(backend, c, roundedExpected(k.expected, out), knownTolerance(c, out), o.reference, o.numerics)).toEqual([]);
         });
       }
     }
@@ -104,12 +112,14 @@ function describeGradients(backend: Backend<any>, o: Resolved): void {
  *
  *     import { describeBackend } from "@lintra/conformance";
  *     describeBackend(myBackend);
+ *     describeBackend(gpuBackend, { numerics: { flushesSubnormals: true, int32Bound: 2 ** 24 } });
  */
 export function describeBackend(backend: Backend<any>, options: DescribeOptions = {}): void {
   const resolved: Resolved = {
     dtypes: options.dtypes ?? backend.dtypes,
     large: options.large ?? true,
     reference: options.reference ?? cpuBackend,
+    numerics: options.numerics ?? {},
   };
   describe(`conformance: ${backend.name}`, () => {
     describePrimitives(backend, resolved);

@@ -1,5 +1,12 @@
 import { type DType, isFloat } from "@lintra/core-ir";
 import { TINY_NORMAL } from "./host-data.js";
+import { flushSubnormal } from "./numerics.js";
+
+/** A second reference for a backend that flushes subnormals: the reference on flushed operands, and the output dtype. */
+export interface FlushedReference {
+  readonly expected: ArrayLike<number>;
+  readonly dtype: DType;
+}
 
 /**
  * How a primitive's float results may differ between two correct backends.
@@ -63,14 +70,20 @@ const MAX_REPORTED = 6;
  * Compare a backend's result with the reference's, element by element. Returns one line
  * per differing element (the first few) and a count; empty when they agree.
  * `scale` (accumulated tolerances) holds the reference operation applied to |inputs|.
+ * With `flushed`, an element also agrees when, its subnormals read as signed zeros, it
+ * matches the flushed reference's element read the same way.
  */
-export function compareValues(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance, scale?: ArrayLike<number>): string[] {
+export function compareValues(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance, scale?: ArrayLike<number>, flushed?: FlushedReference): string[] {
   if (actual.length !== expected.length) return [`got ${actual.length} elements; expected ${expected.length}`];
+  if (flushed && flushed.expected.length !== expected.length) return [`the flushed reference has ${flushed.expected.length} elements; expected ${expected.length}`];
   const out: string[] = [];
   let count = 0;
   for (let i = 0; i < expected.length; i++) {
-    if (!differs(actual[i], expected[i], tol, scale ? Math.abs(scale[i]) : 0)) continue;
-    if (count++ < MAX_REPORTED) out.push(`at ${i}: got ${fmt(actual[i])}, expected ${fmt(expected[i])}`);
+    const s = scale ? Math.abs(scale[i]) : 0;
+    if (!differs(actual[i], expected[i], tol, s)) continue;
+    if (flushed && !differs(flushSubnormal(actual[i], flushed.dtype), flushSubnormal(flushed.expected[i], flushed.dtype), tol, s)) continue;
+    const or = flushed ? ` (or ${fmt(flushed.expected[i])} with subnormals flushed)` : "";
+    if (count++ < MAX_REPORTED) out.push(`at ${i}: got ${fmt(actual[i])}, expected ${fmt(expected[i])}${or}`);
   }
   if (count > MAX_REPORTED) out.push(`… ${count} of ${expected.length} elements differ`);
   if (count > 0 && tol.kind !== "exact") out.push(`(tolerance ${describeTolerance(tol)})`);

@@ -1,11 +1,11 @@
 // The page side of the browser test: every conformance case on the gpujs backend in
-// WebGL2, compared with backend-cpu in the same page, read through the same profile as in
-// Node. The test in src/browser.test.ts bundles this file, serves it and reads the results.
-import { MODES, casesFor, composites, runGradientCheck } from "@lintra/conformance";
+// WebGL2, compared with backend-cpu in the same page, under the same declared numerics as
+// in Node (GPU_NUMERICS). The test in src/browser.test.ts bundles this file, serves it and reads the results.
+import { cpuBackend } from "@lintra/backend-cpu";
+import { MODES, casesFor, composites, runCase, runGradientCheck } from "@lintra/conformance";
 import { primitives } from "@lintra/core-ir";
 import { GPU } from "gpu.js";
-import { INT_LIMIT, createGpujsBackend } from "../../src/index.js";
-import { runProfiledCase } from "../profile.js";
+import { GPU_NUMERICS, createGpujsBackend } from "../../src/index.js";
 
 export interface PageResult {
   readonly mode: string;
@@ -34,7 +34,7 @@ async function run(): Promise<PageResult> {
   };
   for (const def of primitives()) {
     for (const c of backend.dtypes.flatMap((d) => casesFor(def.name, d))) {
-      attempt(c.name, () => runProfiledCase(backend, c, { int32Bound: INT_LIMIT }));
+      attempt(c.name, () => runCase(backend, c, cpuBackend, GPU_NUMERICS));
       await new Promise((r) => setTimeout(r, 0)); // let the page breathe between cases
     }
   }
