@@ -1,4 +1,5 @@
 import { cpuBackend } from "@lintra/backend-cpu";
+import { rng } from "@lintra/conformance";
 import { type AnyTypedArray, type Backend, ConcreteArray, type DType, type Params, type Prim, bind, setBackend } from "@lintra/core-ir";
 import { GPU } from "gpu.js";
 import { describe } from "vitest";
@@ -36,14 +37,8 @@ export function both<P extends Prim>(backend: Backend<any>, prim: P, operands: r
 export const host = (data: ArrayLike<number>, shape: readonly number[] = [data.length], dtype: DType = "float32") =>
   ConcreteArray.fromTyped(data, shape, dtype, cpuBackend);
 
-/** Deterministic pseudo-random numbers in [lo, hi) (mulberry32). */
+/** Deterministic pseudo-random numbers in [lo, hi) (the conformance suite's generator). */
 export function randoms(n: number, seed: number, lo = -1, hi = 1): number[] {
-  let s = seed >>> 0;
-  return Array.from({ length: n }, () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return lo + ((hi - lo) * ((t ^ (t >>> 14)) >>> 0)) / 4294967296;
-  });
+  const next = rng(seed);
+  return Array.from({ length: n }, () => lo + (hi - lo) * next());
 }

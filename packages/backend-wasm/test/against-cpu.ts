@@ -1,4 +1,5 @@
 import { cpuBackend } from "@lintra/backend-cpu";
+import { rng } from "@lintra/conformance";
 import { type AnyTypedArray, type Backend, ConcreteArray, type DType, type Params, type Prim, type Shape, bind, setBackend } from "@lintra/core-ir";
 import { expect } from "vitest";
 import { wasmBackend } from "../src/index.js";
@@ -14,16 +15,10 @@ export const sizeOf = (shape: Shape): number => shape.reduce((a, b) => a * b, 1)
 
 export const op = (data: ArrayLike<number>, shape: Shape, dtype: DType): Operand => ({ data, shape, dtype });
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
+/** Deterministic pseudo-random numbers in [0, 1) (the conformance suite's generator). */
 export function uniform(n: number, seed: number): number[] {
-  let s = seed >>> 0;
-  return Array.from({ length: n }, () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  });
+  const next = rng(seed);
+  return Array.from({ length: n }, next);
 }
 
 const SPECIAL = [Number.NaN, Infinity, -Infinity, -0, 1e-40, -3e38, 5e-324, 1e300];

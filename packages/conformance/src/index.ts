@@ -3,7 +3,7 @@ export { runCase, runExpected, withBackend, declaredGap, caseDTypes, hostData } 
 export { supportOf, type SupportEntry } from "./support.js";
 export { specs, casesFor, acceptedDTypes, representativeCase, primsWithoutSpec, outputAval } from "./specs.js";
 export { type Case, type CaseDraft, type PrimSpec, type SpecTable, LARGE } from "./case.js";
-export { type Operand, EDGE_VALUES, random, fixed, edgeValues, edgePairs, seedOf } from "./host-data.js";
+export { type Operand, EDGE_VALUES, random, fixed, edgeValues, edgePairs, seedOf, rng } from "./host-data.js";
 export { type Tolerance, type ToleranceClass, type FlushedReference, toleranceFor, compareValues } from "./tolerance.js";
 export { type Numerics, flushSubnormal } from "./numerics.js";
 export { knownValues, knownCase, type KnownValue } from "./known-values.js";
