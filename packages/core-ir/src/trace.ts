@@ -1,7 +1,7 @@
 import { type Backend, getBackend } from "./backend.js";
 import { type AnyTypedArray, type DType, toTyped } from "./dtype.js";
 import { EscapedTracerError, ReleasedArrayError, UnsupportedPrimitiveError, ValueError } from "./errors.js";
-import { type Params, type Prim, abstractEval, getPrimitive } from "./registry.js";
+import { type Params, type Prim, abstractEval } from "./registry.js";
 import { ShapedArray, type Shape } from "./shape.js";
 
 /**
@@ -91,7 +91,6 @@ function findTopTrace(prim: string, args: readonly Tracer[]): Trace {
  * time), then let the innermost active transformation among the inputs process it.
  */
 export function bind<P extends Prim>(prim: P, args: readonly Tracer[], params: Params<P>): Tracer {
-  getPrimitive(prim);
   args.forEach((a, i) => {
     if (!(a instanceof Tracer)) throw new ValueError(`${prim}: operand ${i} is ${String(a)}; expected an array`);
   });
