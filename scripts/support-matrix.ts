@@ -33,6 +33,7 @@ interface Column {
 const always = () => true;
 const never = () => false;
 const linearOnly = (def: PrimDef) => def.linearity !== "none";
+const firstOrder = (def: PrimDef) => !def.higherOrder;
 
 /** A backend's kernels are a column; the reference backend must be complete. */
 function backend(title: string, pkg: string, exportName: string, complete: boolean): Column {
@@ -41,7 +42,8 @@ function backend(title: string, pkg: string, exportName: string, complete: boole
     title,
     pkg,
     pick: (m) => value(m)?.kernels,
-    required: complete ? always : never,
+    // Higher-order primitives run through impl rules, never kernels.
+    required: complete ? firstOrder : never,
     note: (m) => (value(m)?.dtypes ? `${title} dtypes: ${value(m)!.dtypes!.join(", ")}` : undefined),
     backend: (m) => value(m) as Backend<any> | undefined,
   };

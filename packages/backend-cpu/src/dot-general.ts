@@ -1,4 +1,4 @@
-import { type AnyTypedArray, type KernelTable, type Params, type ShapedArray, allocTyped, shapeSize } from "@lintra/core-ir";
+import { type AnyTypedArray, type SingleKernelTable, type Params, type ShapedArray, allocTyped, shapeSize } from "@lintra/core-ir";
 import { contiguous, copyStrided, permutedView } from "./strided.js";
 
 /**
@@ -89,4 +89,4 @@ function dotGeneral(lhs: AnyTypedArray, rhs: AnyTypedArray, lhsAval: ShapedArray
 
 export const dotGeneralKernels = {
   dot_general: ([lhs, rhs], [lhsAval, rhsAval], params, out) => dotGeneral(lhs, rhs, lhsAval, rhsAval, params, out),
-} satisfies KernelTable<AnyTypedArray>;
+} satisfies SingleKernelTable<AnyTypedArray>;

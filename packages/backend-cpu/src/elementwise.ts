@@ -1,4 +1,4 @@
-import { type AnyTypedArray, type DType, type KernelTable, type ShapedArray, allocTyped, isFloat } from "@lintra/core-ir";
+import { type AnyTypedArray, type DType, type SingleKernelTable, type ShapedArray, allocTyped, isFloat } from "@lintra/core-ir";
 import { erf } from "./erf.js";
 
 type Unary = (x: number) => number;
@@ -161,4 +161,4 @@ export const elementwiseKernels = {
   convert_element_type: ([x], _avals, { newDtype }) => convertElementType(x, newDtype),
   stop_gradient: ([x]) => x.slice(),
   iota: (_inputs, _avals, { shape, dimension, dtype }) => iota(shape, dimension, dtype),
-} satisfies KernelTable<AnyTypedArray>;
+} satisfies SingleKernelTable<AnyTypedArray>;

@@ -1,4 +1,4 @@
-import { type AnyTypedArray, type CompleteKernelTable, defineBackend } from "@lintra/core-ir";
+import { type AnyTypedArray, type CompleteSingleKernelTable, defineBackend, singleOutputKernels } from "@lintra/core-ir";
 import { dotGeneralKernels } from "./dot-general.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { indexingKernels } from "./indexing.js";
@@ -9,7 +9,7 @@ import { reduceKernels } from "./reduce.js";
  * Every primitive's kernel. Typed as complete, so declaring a new primitive without a
  * reference kernel is a compile error here.
  */
-export const cpuKernels: CompleteKernelTable<AnyTypedArray> = {
+export const cpuKernels: CompleteSingleKernelTable<AnyTypedArray> = {
   ...elementwiseKernels,
   ...movementKernels,
   ...reduceKernels,
@@ -27,5 +27,5 @@ export const cpuBackend = defineBackend<AnyTypedArray>({
   fromTyped: (data) => data,
   read: (buf) => buf,
   release: () => {},
-  kernels: cpuKernels,
+  kernels: singleOutputKernels(cpuKernels),
 });

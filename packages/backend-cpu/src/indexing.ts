@@ -1,4 +1,4 @@
-import { type AnyTypedArray, type KernelTable, type ShapedArray, allocTyped, stridesOf } from "@lintra/core-ir";
+import { type AnyTypedArray, type SingleKernelTable, type ShapedArray, allocTyped, stridesOf } from "@lintra/core-ir";
 import { contiguous, copyStrided, viewOffsets } from "./strided.js";
 
 const clamp = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > hi ? hi : v);
@@ -74,4 +74,4 @@ export const indexingKernels = {
   scatter_add: ([x, updates, ...indices], [xAval], { axes }) => scatterAdd(x, updates, indices, xAval, axes),
   dynamic_slice: ([x, ...starts], [xAval], _params, out) => dynamicSlice(x, starts, xAval, out),
   dynamic_update_slice: ([x, update, ...starts], [xAval, updateAval]) => dynamicUpdateSlice(x, update, starts, xAval, updateAval),
-} satisfies KernelTable<AnyTypedArray>;
+} satisfies SingleKernelTable<AnyTypedArray>;

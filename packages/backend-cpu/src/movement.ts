@@ -1,4 +1,4 @@
-import { type AnyTypedArray, type KernelTable, type ShapedArray, type Shape, allocTyped, stridesOf } from "@lintra/core-ir";
+import { type AnyTypedArray, type SingleKernelTable, type ShapedArray, type Shape, allocTyped, stridesOf } from "@lintra/core-ir";
 import { type View, contiguous, copyStrided, permutedView } from "./strided.js";
 
 /** A fresh array of aval `out` holding the view `src` of `x`, in row-major order. */
@@ -82,4 +82,4 @@ export const movementKernels = {
   slice: ([x], [aval], { startIndices, strides }, out) => materialize(x, sliceView(aval.shape, startIndices, strides), out),
   pad: ([x, value], [aval], { paddingConfig }, out) => pad(x, aval.shape, value[0], paddingConfig, out),
   concatenate: (xs, avals, { dimension }, out) => concatenate(xs, avals, dimension, out),
-} satisfies KernelTable<AnyTypedArray>;
+} satisfies SingleKernelTable<AnyTypedArray>;

@@ -1,4 +1,4 @@
-import { type AnyTypedArray, type DType, type KernelTable, type ShapedArray, allocTyped, isFloat, stridesOf } from "@lintra/core-ir";
+import { type AnyTypedArray, type DType, type SingleKernelTable, type ShapedArray, allocTyped, isFloat, stridesOf } from "@lintra/core-ir";
 import { viewOffsets } from "./strided.js";
 
 type Step = (acc: number, x: number) => number;
@@ -110,4 +110,4 @@ export const reduceKernels = {
   argmax: argKernel((x, best) => x > best),
   argmin: argKernel((x, best) => x < best),
   cumsum: ([x], [aval], { axis, reverse }) => cumsum(x, aval, axis, reverse),
-} satisfies KernelTable<AnyTypedArray>;
+} satisfies SingleKernelTable<AnyTypedArray>;

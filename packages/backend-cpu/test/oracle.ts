@@ -1,4 +1,4 @@
-import { type AnyTypedArray, ConcreteArray, type DType, type Params, type Prim, type Shape, bind } from "@lintra/core-ir";
+import { type AnyTypedArray, ConcreteArray, type DType, type Params, type FirstOrderPrim, type Shape, bind1 } from "@lintra/core-ir";
 import { expect } from "vitest";
 
 /** An array on the current backend (float64 unless told). */
@@ -6,11 +6,11 @@ export const arr = (data: ArrayLike<number>, shape: Shape = [data.length], dtype
   ConcreteArray.fromTyped(data, shape, dtype);
 
 /** Apply a primitive exactly as users do, through `bind`, on concrete arrays. */
-export const run = <P extends Prim>(prim: P, inputs: readonly ConcreteArray[], params: Params<P>): ConcreteArray =>
-  bind(prim, inputs, params) as ConcreteArray;
+export const run = <P extends FirstOrderPrim>(prim: P, inputs: readonly ConcreteArray[], params: Params<P>): ConcreteArray =>
+  bind1(prim, inputs, params) as ConcreteArray;
 
 /** run(...) read back, with its shape. */
-export function eval_<P extends Prim>(prim: P, inputs: readonly ConcreteArray[], params: Params<P>): { data: AnyTypedArray; shape: Shape } {
+export function eval_<P extends FirstOrderPrim>(prim: P, inputs: readonly ConcreteArray[], params: Params<P>): { data: AnyTypedArray; shape: Shape } {
   const y = run(prim, inputs, params);
   return { data: y.readSync(), shape: y.shape };
 }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { MODES, casesFor, composites } from "@lintra/conformance";
 import { runInChromium, runsInChromium } from "@lintra/conformance/browser";
-import { primitives } from "@lintra/core-ir";
+import { firstOrderPrimitives } from "@lintra/core-ir";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PageResult } from "../test/browser/entry.js";
 import { gpujsBackend } from "./index.js";
@@ -30,7 +30,7 @@ run("conformance: gpujs in headless Chromium (WebGL2)", () => {
 
   const gradients = composites.flatMap((c) => MODES.map((mode) => `${mode} ${c.name} float32`));
   const names = [
-    ...primitives().flatMap((def) => gpujsBackend.dtypes.flatMap((d) => casesFor(def.name, d)).map((c) => c.name)),
+    ...firstOrderPrimitives().flatMap((def) => gpujsBackend.dtypes.flatMap((d) => casesFor(def.name, d)).map((c) => c.name)),
     ...gradients,
     ...gradients.map((name) => `webgl: ${name}`),
   ];

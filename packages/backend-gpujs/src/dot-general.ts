@@ -1,4 +1,4 @@
-import { type KernelTable, type Params, type ShapedArray, shapeSize, stridesOf } from "@lintra/core-ir";
+import { type SingleKernelTable, type Params, type ShapedArray, shapeSize, stridesOf } from "@lintra/core-ir";
 import { CHUNK, floatSum, intProductPart, intSum } from "./accumulate.js";
 import { reduce } from "./reduce.js";
 import type { GpujsBuffer, Runtime } from "./runtime.js";
@@ -51,6 +51,6 @@ function dotGeneral(rt: () => Runtime, [lhs, rhs]: GpujsBuffer[], [la, ra]: Shap
   }
 }
 
-export function dotGeneralKernels(rt: () => Runtime): KernelTable<GpujsBuffer> {
+export function dotGeneralKernels(rt: () => Runtime): SingleKernelTable<GpujsBuffer> {
   return { dot_general: (inputs, avals, params, out) => dotGeneral(rt, inputs, avals, params, out) };
 }

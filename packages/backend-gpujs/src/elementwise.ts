@@ -1,4 +1,4 @@
-import { type DType, type KernelTable, type Prim, type ShapedArray, UnsupportedPrimitiveError } from "@lintra/core-ir";
+import { type DType, type SingleKernelTable, type Prim, type ShapedArray, UnsupportedPrimitiveError } from "@lintra/core-ir";
 import type { Helper } from "./glsl.js";
 import * as m from "./glsl-math.js";
 import { boolOps, convert, floatCompare, floatOps, fmod, intCompare, intOps, select } from "./glsl-ops.js";
@@ -91,7 +91,7 @@ function iota(rt: () => Runtime, shape: readonly number[], dimension: number, ou
   return rt().run({ key: keyOf("iota", shape, dimension), size: out.size, source }, []);
 }
 
-export function elementwiseKernels(rt: () => Runtime): KernelTable<GpujsBuffer> {
+export function elementwiseKernels(rt: () => Runtime): SingleKernelTable<GpujsBuffer> {
   const maps = Object.fromEntries(Object.entries(MAP_TABLE).map(([prim, row]) => [prim, mapKernel(rt, prim as Prim, row)])) as {
     [P in MapPrim]: Kernel;
   };

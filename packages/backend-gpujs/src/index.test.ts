@@ -1,5 +1,5 @@
 import { cpuBackend } from "@lintra/backend-cpu";
-import { BackendError, ConcreteArray, DTypeError, ShapedArray, UnsupportedPrimitiveError, bind, setBackend } from "@lintra/core-ir";
+import { BackendError, ConcreteArray, DTypeError, ShapedArray, UnsupportedPrimitiveError, bind1, setBackend } from "@lintra/core-ir";
 import { GPU } from "gpu.js";
 import { describe, expect, test } from "vitest";
 import { describeGL, host } from "../test/gl.js";
@@ -25,7 +25,7 @@ describe("createGpujsBackend", () => {
   test("float64 is not among its dtypes, so bind raises UnsupportedPrimitiveError", () => {
     setBackend(gpujsBackend);
     const x = host([1, 2], [2], "float64");
-    expect(() => bind("exp", [x], {})).toThrow(UnsupportedPrimitiveError);
+    expect(() => bind1("exp", [x], {})).toThrow(UnsupportedPrimitiveError);
   });
 
   test("int32 data beyond ±(2^24 − 1) is refused by name, not rounded", () => {
@@ -47,7 +47,7 @@ describeGL("gpujsBackend on headless GL", () => {
 
   test("keeps results on the GPU as textures until they are read", () => {
     setBackend(gpujsBackend);
-    const y = bind("exp", [f32([0, 1])], {}) as ConcreteArray;
+    const y = bind1("exp", [f32([0, 1])], {}) as ConcreteArray;
     const buf = y.buffer as { texture: { delete: unknown } | null; host: Float32Array | null };
     expect(typeof buf.texture?.delete).toBe("function");
     expect(buf.host).toBeNull();
@@ -58,11 +58,11 @@ describeGL("gpujsBackend on headless GL", () => {
   test("compiles one kernel per primitive, dtype class and shape, and reuses it", () => {
     setBackend(gpujsBackend);
     const x = f32([1, 2, 3]);
-    bind("sinh", [x], {});
+    bind1("sinh", [x], {});
     const after = gpujsBackend.compiledKernels;
-    bind("sinh", [f32([4, 5, 6])], {});
+    bind1("sinh", [f32([4, 5, 6])], {});
     expect(gpujsBackend.compiledKernels).toBe(after);
-    bind("sinh", [f32([4, 5])], {});
+    bind1("sinh", [f32([4, 5])], {});
     expect(gpujsBackend.compiledKernels).toBe(after + 1);
   });
 
@@ -81,7 +81,7 @@ describeGL("gpujsBackend on headless GL", () => {
     try {
       const counts: number[] = [];
       for (let step = 0; step < 60; step++) {
-        const y = bind("tanh", [x], {}) as ConcreteArray;
+        const y = bind1("tanh", [x], {}) as ConcreteArray;
         x.dispose();
         x = y;
         counts.push(live.size);
@@ -96,7 +96,7 @@ describeGL("gpujsBackend on headless GL", () => {
   test("reshape shares the texture; each handle is released once", () => {
     setBackend(gpujsBackend);
     const x = f32([1, 2, 3, 4]);
-    const y = bind("reshape", [x], { newSizes: [2, 2] }) as ConcreteArray;
+    const y = bind1("reshape", [x], { newSizes: [2, 2] }) as ConcreteArray;
     x.dispose();
     expect(y.readSync()).toEqual(Float32Array.of(1, 2, 3, 4));
     y.dispose();
@@ -104,21 +104,21 @@ describeGL("gpujsBackend on headless GL", () => {
 
   test("an int32 result beyond ±(2^24 − 1) throws when read instead of returning a rounded value", () => {
     setBackend(gpujsBackend);
-    const big = bind("add", [i32([2 ** 24 - 1]), i32([1])], {}) as ConcreteArray;
+    const big = bind1("add", [i32([2 ** 24 - 1]), i32([1])], {}) as ConcreteArray;
     expect(() => big.readSync()).toThrow(DTypeError);
     // Poison spreads through integer work, except where the answer is known: 0 · anything = 0.
-    expect(() => (bind("sub", [big, i32([5])], {}) as ConcreteArray).readSync()).toThrow(/exact int32 range/);
-    expect((bind("mul", [big, i32([0])], {}) as ConcreteArray).readSync()).toEqual(Int32Array.of(0));
+    expect(() => (bind1("sub", [big, i32([5])], {}) as ConcreteArray).readSync()).toThrow(/exact int32 range/);
+    expect((bind1("mul", [big, i32([0])], {}) as ConcreteArray).readSync()).toEqual(Int32Array.of(0));
   });
 
   test("int32 sums are exact when the result fits, even when partial sums do not", () => {
     setBackend(gpujsBackend);
     const x = i32([2 ** 23, 2 ** 23, -(2 ** 23), 7]);
-    expect((bind("reduce_sum", [x], { axes: [0] }) as ConcreteArray).readSync()).toEqual(Int32Array.of(2 ** 23 + 7));
+    expect((bind1("reduce_sum", [x], { axes: [0] }) as ConcreteArray).readSync()).toEqual(Int32Array.of(2 ** 23 + 7));
     // 8191 · 4097 = 33558527 > 2^24: the products are carried exactly, so they cancel exactly.
     const dims = { lhsContracting: [0], rhsContracting: [0], lhsBatch: [], rhsBatch: [] };
-    expect((bind("dot_general", [i32([8191, 8191, 3]), i32([4097, -4097, 5])], dims) as ConcreteArray).readSync()).toEqual(Int32Array.of(15));
-    expect(() => (bind("dot_general", [i32([8191]), i32([4097])], dims) as ConcreteArray).readSync()).toThrow(DTypeError);
+    expect((bind1("dot_general", [i32([8191, 8191, 3]), i32([4097, -4097, 5])], dims) as ConcreteArray).readSync()).toEqual(Int32Array.of(15));
+    expect(() => (bind1("dot_general", [i32([8191]), i32([4097])], dims) as ConcreteArray).readSync()).toThrow(DTypeError);
   });
 
   test("a shader that does not compile is a BackendError, not a silent CPU fallback", () => {
@@ -130,10 +130,10 @@ describeGL("gpujsBackend on headless GL", () => {
   test("agrees with backend-cpu after moving arrays between the two", () => {
     setBackend(gpujsBackend);
     const x = host([0.5, -1.5, 2]);
-    const y = bind("mul", [x, f32([2, 2, 2])], {}) as ConcreteArray;
+    const y = bind1("mul", [x, f32([2, 2, 2])], {}) as ConcreteArray;
     expect(y.backend).toBe(gpujsBackend);
     expect(y.readSync()).toEqual(Float32Array.of(1, -3, 4));
     setBackend(cpuBackend);
-    expect((bind("neg", [y], {}) as ConcreteArray).readSync()).toEqual(Float32Array.of(-1, 3, -4));
+    expect((bind1("neg", [y], {}) as ConcreteArray).readSync()).toEqual(Float32Array.of(-1, 3, -4));
   });
 });

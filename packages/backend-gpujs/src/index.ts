@@ -1,4 +1,4 @@
-import { type AnyTypedArray, type Backend, BackendError, DTypeError, type DType, type KernelTable, type ShapedArray, defineBackend } from "@lintra/core-ir";
+import { type AnyTypedArray, type Backend, BackendError, DTypeError, type DType, type SingleKernelTable, type ShapedArray, defineBackend, singleOutputKernels } from "@lintra/core-ir";
 import { dotGeneralKernels } from "./dot-general.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { indexingKernels } from "./indexing.js";
@@ -73,7 +73,7 @@ function fromStored(values: Float32Array, aval: ShapedArray): AnyTypedArray {
 export function createGpujsBackend(options: GpujsOptions = {}): GpujsBackend {
   let runtime: Runtime | null = null;
   const rt = (): Runtime => (runtime ??= new Runtime(options.mode));
-  const kernels: KernelTable<GpujsBuffer> = {
+  const kernels: SingleKernelTable<GpujsBuffer> = {
     ...elementwiseKernels(rt),
     ...movementKernels(rt),
     ...reduceKernels(rt),
@@ -93,7 +93,7 @@ export function createGpujsBackend(options: GpujsOptions = {}): GpujsBackend {
       return fromStored(runtime.download(buf), aval);
     },
     release: (buf) => runtime?.release(buf),
-    kernels,
+    kernels: singleOutputKernels(kernels),
   });
   return Object.defineProperties(backend, {
     mode: { get: () => rt().mode, enumerable: true },

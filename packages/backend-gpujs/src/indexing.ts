@@ -1,4 +1,4 @@
-import { type KernelTable, type ShapedArray, shapeSize, stridesOf } from "@lintra/core-ir";
+import { type SingleKernelTable, type ShapedArray, shapeSize, stridesOf } from "@lintra/core-ir";
 import { CHUNK, floatSum, intSum } from "./accumulate.js";
 import { NAN, helper } from "./glsl.js";
 import { floatOps, intOps } from "./glsl-ops.js";
@@ -116,7 +116,7 @@ function dynamicUpdateSlice(rt: () => Runtime, inputs: GpujsBuffer[], xAval: Sha
   return rt().run({ key: keyOf("dynamic_update_slice", xAval.shape, uAval.shape), size: xAval.size, source, helpers: [clampIndex, poisonBy] }, inputs);
 }
 
-export function indexingKernels(rt: () => Runtime): KernelTable<GpujsBuffer> {
+export function indexingKernels(rt: () => Runtime): SingleKernelTable<GpujsBuffer> {
   return {
     gather: (inputs, avals, { axes }, out) => gather(rt, inputs, avals, axes, out),
     scatter_add: (inputs, avals, { axes }) => scatterAdd(rt, inputs, avals, axes),

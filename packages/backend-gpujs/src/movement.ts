@@ -1,4 +1,4 @@
-import { type KernelTable, ShapedArray, type Shape, stridesOf } from "@lintra/core-ir";
+import { type SingleKernelTable, ShapedArray, type Shape, stridesOf } from "@lintra/core-ir";
 import type { GpujsBuffer, Runtime } from "./runtime.js";
 import { kernelSource, keyOf, linear, operandNames, unravel } from "./source.js";
 
@@ -105,7 +105,7 @@ function concatenate(rt: () => Runtime, xs: GpujsBuffer[], avals: ShapedArray[],
   return rt().run({ key: keyOf("concatenate", avals.map((a) => a.shape), dimension), size: out.size, source }, xs);
 }
 
-export function movementKernels(rt: () => Runtime): KernelTable<GpujsBuffer> {
+export function movementKernels(rt: () => Runtime): SingleKernelTable<GpujsBuffer> {
   return {
     broadcast_in_dim: ([x], [aval], { broadcastDimensions }, out) => copyView(rt, x, out, broadcastView(aval.shape, out.shape, broadcastDimensions), "broadcast"),
     reshape: ([x]) => rt().share(x),

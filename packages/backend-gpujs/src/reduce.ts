@@ -1,4 +1,4 @@
-import { type DType, type KernelTable, type ShapedArray, type Shape, shapeSize, stridesOf } from "@lintra/core-ir";
+import { type DType, type SingleKernelTable, type ShapedArray, type Shape, shapeSize, stridesOf } from "@lintra/core-ir";
 import { type Accumulator, CHUNK, type Monoid, accumulator } from "./accumulate.js";
 import { helper } from "./glsl.js";
 import { intOps } from "./glsl-ops.js";
@@ -148,7 +148,7 @@ const reduction =
   ([x]: GpujsBuffer[], [aval]: ShapedArray[], { axes }: { axes: readonly number[] }): GpujsBuffer =>
     reduce(rt, x, aval.shape, axes, monoid, aval.dtype);
 
-export function reduceKernels(rt: () => Runtime): KernelTable<GpujsBuffer> {
+export function reduceKernels(rt: () => Runtime): SingleKernelTable<GpujsBuffer> {
   return {
     reduce_sum: reduction("sum")(rt),
     reduce_prod: reduction("prod")(rt),

@@ -1,6 +1,6 @@
 import { cpuBackend } from "@lintra/backend-cpu";
 import { rng } from "@lintra/conformance";
-import { type AnyTypedArray, type Backend, ConcreteArray, type DType, type Params, type Prim, bind, setBackend } from "@lintra/core-ir";
+import { type AnyTypedArray, type Backend, ConcreteArray, type DType, type Params, type Prim, bind1, setBackend } from "@lintra/core-ir";
 import { GPU } from "gpu.js";
 import { describe } from "vitest";
 
@@ -25,7 +25,7 @@ export const describeGL = (name: string, fn: () => void) => (skipGL ? describe.s
 export function apply<P extends Prim>(backend: Backend<any>, prim: P, operands: readonly ConcreteArray[], params: Params<P>): AnyTypedArray {
   setBackend(backend);
   const moved = operands.map((x) => (x.backend === backend ? x : ConcreteArray.fromTyped(x.readSync(), x.shape, x.dtype, backend)));
-  return (bind(prim, moved, params) as ConcreteArray).readSync();
+  return (bind1(prim, moved, params) as ConcreteArray).readSync();
 }
 
 /** The same call on `backend` and on the reference backend. */

@@ -153,7 +153,7 @@ test("dot_general frees its scratch and operand copies", () => {
   const bufs = [l, r].map((a, i) => wasmBackend.fromTyped(new Float32Array(randomInput(a.shape, "float32", i).data), a));
   const out = new ShapedArray([2, 4, 6], "float32");
   const before = wasmMemoryStats().liveBytes;
-  const y = wasmBackend.kernels.dot_general!(bufs, [l, r], params, out);
+  const y = wasmBackend.kernels.dot_general!(bufs, [l, r], params, [out])[0];
   expect(wasmMemoryStats().liveBytes - before).toBe(y.bytes);
   wasmBackend.release(y);
   for (const b of bufs) wasmBackend.release(b);

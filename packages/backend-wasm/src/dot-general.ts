@@ -1,4 +1,4 @@
-import type { DType, KernelTable, Params, ShapedArray } from "@lintra/core-ir";
+import type { DType, SingleKernelTable, Params, ShapedArray } from "@lintra/core-ir";
 import { type StridedAxis, mergeAxes, rowMajorStrides, stridedLoops } from "./loop-gen.js";
 import { F32_LANES, F64_LANES, I32_LANES, type GemmSpec, type LaneType, buildGemm, gemmScratchBytes } from "./matmul.js";
 import { BYTES, type WasmBuffer } from "./memory.js";
@@ -183,6 +183,6 @@ function dotGeneral(inputs: WasmBuffer[], avals: ShapedArray[], params: DotParam
   return buf;
 }
 
-export const dotGeneralKernels: KernelTable<WasmBuffer> = {
+export const dotGeneralKernels: SingleKernelTable<WasmBuffer> = {
   dot_general: (inputs, avals, params, out) => dotGeneral(inputs, avals, params, out),
 };

@@ -1,5 +1,5 @@
 import { cpuBackend } from "@lintra/backend-cpu";
-import { type AnyTypedArray, type Backend, ConcreteArray, type DType, type Params, type Prim, bind, setBackend } from "@lintra/core-ir";
+import { type AnyTypedArray, type Backend, ConcreteArray, type DType, type Params, type Prim, bind1, setBackend } from "@lintra/core-ir";
 import { describe, expect, it } from "vitest";
 import { ModuleBuilder, wasmBackend } from "./index.js";
 import { hostMath } from "./compile.js";
@@ -16,7 +16,7 @@ type Input = { data: ArrayLike<number>; dtype: DType };
 function evalOn<P extends Prim>(backend: Backend<any>, prim: P, inputs: readonly Input[], shape: number[], params: Params<P>): AnyTypedArray {
   setBackend(backend);
   const arrays = inputs.map((x) => ConcreteArray.fromTyped(x.data, shape, x.dtype));
-  return (bind(prim, arrays, params) as ConcreteArray).readSync();
+  return (bind1(prim, arrays, params) as ConcreteArray).readSync();
 }
 
 /** Deterministic pseudo-random numbers in [0, 1). */

@@ -1,4 +1,4 @@
-import { type DType, type KernelTable, UnsupportedPrimitiveError } from "@lintra/core-ir";
+import { type DType, type SingleKernelTable, UnsupportedPrimitiveError } from "@lintra/core-ir";
 import { hostMath } from "./compile.js";
 import {
   type ElementwiseOp,
@@ -195,8 +195,8 @@ function buildIota(m: ModuleBuilder, shape: readonly number[], dimension: number
 const mapKernel = (prim: ElementwisePrim) =>
   wasmKernel(prim, (m, avals, _params, out) => buildElementwise(m, prim, elementwiseOps[prim], avals.map((a) => a.dtype), out.dtype, out.size));
 
-export const elementwiseKernels: KernelTable<WasmBuffer> = {
-  ...(Object.fromEntries(Object.keys(elementwiseOps).map((p) => [p, mapKernel(p as ElementwisePrim)])) as KernelTable<WasmBuffer>),
+export const elementwiseKernels: SingleKernelTable<WasmBuffer> = {
+  ...(Object.fromEntries(Object.keys(elementwiseOps).map((p) => [p, mapKernel(p as ElementwisePrim)])) as SingleKernelTable<WasmBuffer>),
   convert_element_type: wasmKernel("convert_element_type", (m, [a], { newDtype }, out) =>
     buildElementwise(m, "convert_element_type", convertOp(a.dtype, newDtype), [a.dtype], out.dtype, out.size),
   ),

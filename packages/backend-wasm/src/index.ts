@@ -1,4 +1,4 @@
-import { type AnyTypedArray, DTYPES, type KernelTable, type ShapedArray, defineBackend } from "@lintra/core-ir";
+import { type AnyTypedArray, DTYPES, type SingleKernelTable, type ShapedArray, defineBackend, singleOutputKernels } from "@lintra/core-ir";
 import type { WasmBuffer } from "./memory.js";
 import { allocFor, runtime } from "./runtime.js";
 import { elementwiseKernels } from "./elementwise.js";
@@ -23,7 +23,7 @@ export function wasmSimdSupported(): boolean {
   }
 }
 
-const kernels: KernelTable<WasmBuffer> = {
+const kernels: SingleKernelTable<WasmBuffer> = {
   ...elementwiseKernels,
   ...reduceKernels,
   ...dotGeneralKernels,
@@ -51,7 +51,7 @@ export const wasmBackend = defineBackend<WasmBuffer>({
     runtime().mem.release(buf);
   },
   externalBytes: (buf: WasmBuffer) => buf.bytes,
-  kernels,
+  kernels: singleOutputKernels(kernels),
 });
 
 /** Bytes of linear memory in use by live arrays, and the memory's total size. */

@@ -1,4 +1,4 @@
-import { type KernelTable, type Params, type ShapedArray, stridesOf } from "@lintra/core-ir";
+import { type SingleKernelTable, type Params, type ShapedArray, stridesOf } from "@lintra/core-ir";
 import { wasmKernel } from "./kernel.js";
 import { BYTES, type WasmBuffer } from "./memory.js";
 import { emitStridedCopy, pointerParams } from "./strided-copy.js";
@@ -128,7 +128,7 @@ function buildDynamicUpdateSlice(m: ModuleBuilder, [x, update]: ShapedArray[], _
   emitStridedCopy(c, update.shape, out.dtype, { ptr: IN + 1, offset: 0, strides: stridesOf(update.shape) }, { ptr: base, offset: 0, strides: stridesOf(x.shape) });
 }
 
-export const indexingKernels: KernelTable<WasmBuffer> = {
+export const indexingKernels: SingleKernelTable<WasmBuffer> = {
   gather: wasmKernel("gather", buildGather),
   scatter_add: wasmKernel("scatter_add", buildScatterAdd),
   dynamic_slice: wasmKernel("dynamic_slice", buildDynamicSlice),

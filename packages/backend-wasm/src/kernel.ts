@@ -1,18 +1,18 @@
-import type { Kernel, Params, Prim, ShapedArray } from "@lintra/core-ir";
+import type { FirstOrderPrim, Params, ShapedArray, SingleKernel } from "@lintra/core-ir";
 import type { WasmBuffer } from "./memory.js";
 import { allocFor, kernelKey, runtime } from "./runtime.js";
 import { I32, type ModuleBuilder } from "./wasm/encoder.js";
 import type { ValType } from "./wasm/opcodes.js";
 
 /** Builds the `run` function of a kernel module specialised to these avals and params. */
-export type KernelBuilder<P extends Prim> = (m: ModuleBuilder, avals: ShapedArray[], params: Params<P>, out: ShapedArray) => void;
+export type KernelBuilder<P extends FirstOrderPrim> = (m: ModuleBuilder, avals: ShapedArray[], params: Params<P>, out: ShapedArray) => void;
 
 /**
  * A kernel from a module builder. The module exports `run(outPtr, in0Ptr, in1Ptr, …)`
  * (all i32 byte offsets into the shared memory) and is compiled once per
  * (primitive, input avals, params, output aval).
  */
-export function wasmKernel<P extends Prim>(prim: P, build: KernelBuilder<P>): Kernel<P, WasmBuffer> {
+export function wasmKernel<P extends FirstOrderPrim>(prim: P, build: KernelBuilder<P>): SingleKernel<P, WasmBuffer> {
   return (inputs, avals, params, out) => {
     const fn = runtime().kernels.get(kernelKey(prim, avals, params, out), (m) => build(m, avals, params, out));
     const buf = allocFor(out);

@@ -1,4 +1,4 @@
-import { ConcreteArray, bind, setBackend } from "@lintra/core-ir";
+import { ConcreteArray, bind1, setBackend } from "@lintra/core-ir";
 import { bench, describe } from "vitest";
 import { wasmBackend } from "./index.js";
 
@@ -17,9 +17,9 @@ for (const n of [128, 256, 512, 1024]) {
     const a = matrix(n, n, 1);
     const b = matrix(n, n, 2);
     const opts = { time: n >= 512 ? 2000 : 500, warmupIterations: 3 };
-    bench("a · b", () => void (bind("dot_general", [a, b], MATMUL) as ConcreteArray).readSync(), opts);
-    bench("aᵀ · b", () => void (bind("dot_general", [a, b], TRANSPOSED_LHS) as ConcreteArray).readSync(), opts);
-    bench("a · bᵀ", () => void (bind("dot_general", [a, b], TRANSPOSED_RHS) as ConcreteArray).readSync(), opts);
+    bench("a · b", () => void (bind1("dot_general", [a, b], MATMUL) as ConcreteArray).readSync(), opts);
+    bench("aᵀ · b", () => void (bind1("dot_general", [a, b], TRANSPOSED_LHS) as ConcreteArray).readSync(), opts);
+    bench("a · bᵀ", () => void (bind1("dot_general", [a, b], TRANSPOSED_RHS) as ConcreteArray).readSync(), opts);
   });
 }
 
@@ -27,7 +27,7 @@ describe("MLP-shaped f32 products (batch 128)", () => {
   const x = matrix(128, 784, 3);
   const w = matrix(784, 512, 4);
   const dy = matrix(128, 512, 5);
-  bench("forward x · W [128,784]·[784,512]", () => void (bind("dot_general", [x, w], MATMUL) as ConcreteArray).readSync());
-  bench("weight grad xᵀ · dy [784,128]·[128,512]", () => void (bind("dot_general", [x, dy], { ...MATMUL, lhsContracting: [0], rhsContracting: [0] }) as ConcreteArray).readSync());
-  bench("input grad dy · Wᵀ [128,512]·[512,784]", () => void (bind("dot_general", [dy, w], TRANSPOSED_RHS) as ConcreteArray).readSync());
+  bench("forward x · W [128,784]·[784,512]", () => void (bind1("dot_general", [x, w], MATMUL) as ConcreteArray).readSync());
+  bench("weight grad xᵀ · dy [784,128]·[128,512]", () => void (bind1("dot_general", [x, dy], { ...MATMUL, lhsContracting: [0], rhsContracting: [0] }) as ConcreteArray).readSync());
+  bench("input grad dy · Wᵀ [128,512]·[512,784]", () => void (bind1("dot_general", [dy, w], TRANSPOSED_RHS) as ConcreteArray).readSync());
 });

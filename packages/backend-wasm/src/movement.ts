@@ -1,4 +1,4 @@
-import { type KernelTable, type Params, type Prim, type ShapedArray, stridesOf } from "@lintra/core-ir";
+import { type FirstOrderPrim, type SingleKernelTable, type Params, type ShapedArray, stridesOf } from "@lintra/core-ir";
 import { wasmKernel } from "./kernel.js";
 import type { WasmBuffer } from "./memory.js";
 import { type StridedSide, emitStridedCopy, pointerParams } from "./strided-copy.js";
@@ -17,7 +17,7 @@ interface SourceView {
 }
 
 /** out (row-major) = the view `source` of operand 0. */
-function viewKernel<P extends Prim>(prim: P, source: (x: ShapedArray, params: Params<P>, out: ShapedArray) => SourceView) {
+function viewKernel<P extends FirstOrderPrim>(prim: P, source: (x: ShapedArray, params: Params<P>, out: ShapedArray) => SourceView) {
   return wasmKernel(prim, (m, avals, params, out) => {
     const { code } = m.func(pointerParams(avals.length), [], "run");
     const src = source(avals[0], params, out);
@@ -98,7 +98,7 @@ function buildConcatenate(m: ModuleBuilder, avals: ShapedArray[], { dimension }:
   });
 }
 
-export const movementKernels: KernelTable<WasmBuffer> = {
+export const movementKernels: SingleKernelTable<WasmBuffer> = {
   broadcast_in_dim: viewKernel("broadcast_in_dim", (x, { broadcastDimensions }, out) => broadcastView(x, broadcastDimensions, out)),
   // Same elements in the same order: a flat copy.
   reshape: viewKernel("reshape", (_x, _params, out) => ({ offset: 0, strides: stridesOf(out.shape) })),

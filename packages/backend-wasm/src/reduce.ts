@@ -1,4 +1,4 @@
-import type { DType, KernelTable, ShapedArray } from "@lintra/core-ir";
+import type { DType, SingleKernelTable, ShapedArray } from "@lintra/core-ir";
 import { SimdExt, type StridedAxis, addTo, forLoop, mergeAxes, rowMajorStrides, simdLoad, stridedLoops } from "./loop-gen.js";
 import { BYTES, type WasmBuffer } from "./memory.js";
 import { allocFor, runtime } from "./runtime.js";
@@ -474,7 +474,7 @@ function cumsumKernel(inputs: WasmBuffer[], [aval]: ShapedArray[], { axis, rever
   return buf;
 }
 
-export const reduceKernels: KernelTable<WasmBuffer> = {
+export const reduceKernels: SingleKernelTable<WasmBuffer> = {
   reduce_sum: reduceKernel("sum"),
   reduce_prod: reduceKernel("prod"),
   reduce_max: reduceKernel("max"),

@@ -1,4 +1,4 @@
-import { ConcreteArray, bind, setBackend } from "@lintra/core-ir";
+import { ConcreteArray, bind1, setBackend } from "@lintra/core-ir";
 import { describe, expect, it } from "vitest";
 import { wasmBackend, wasmSimdSupported } from "./index.js";
 
@@ -9,9 +9,9 @@ describe("wasm backend skeleton", () => {
     const n = 11;
     const a = ConcreteArray.fromTyped(Array.from({ length: n }, (_, i) => i), [n], "float32");
     const b = ConcreteArray.fromTyped(Array.from({ length: n }, (_, i) => 0.5 * i), [n], "float32");
-    const y = bind("add", [a, b], {}) as ConcreteArray;
+    const y = bind1("add", [a, b], {}) as ConcreteArray;
     expect(Array.from(y.readSync())).toEqual(Array.from({ length: n }, (_, i) => 1.5 * i));
     const ia = ConcreteArray.fromTyped([2147483647, 1], [2], "int32");
-    expect(Array.from((bind("add", [ia, ia], {}) as ConcreteArray).readSync())).toEqual([-2, 2]);
+    expect(Array.from((bind1("add", [ia, ia], {}) as ConcreteArray).readSync())).toEqual([-2, 2]);
   });
 });

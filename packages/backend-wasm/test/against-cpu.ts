@@ -1,6 +1,6 @@
 import { cpuBackend } from "@lintra/backend-cpu";
 import { rng } from "@lintra/conformance";
-import { type AnyTypedArray, type Backend, ConcreteArray, type DType, type Params, type Prim, type Shape, bind, setBackend } from "@lintra/core-ir";
+import { type AnyTypedArray, type Backend, ConcreteArray, type DType, type Params, type Prim, type Shape, bind1, setBackend } from "@lintra/core-ir";
 import { expect } from "vitest";
 import { wasmBackend } from "../src/index.js";
 
@@ -41,7 +41,7 @@ export function sample(shape: Shape, dtype: DType, seed = 1): Operand {
 function runOn(backend: Backend<any>, prim: Prim, operands: readonly Operand[], params: unknown): { data: AnyTypedArray; shape: Shape; dtype: DType } {
   setBackend(backend);
   const args = operands.map((o) => ConcreteArray.fromTyped(o.data, o.shape, o.dtype));
-  const y = bind(prim, args, params as Params<Prim>) as ConcreteArray;
+  const y = bind1(prim, args, params as Params<Prim>) as ConcreteArray;
   return { data: y.readSync(), shape: y.shape, dtype: y.dtype };
 }
 

@@ -1,5 +1,5 @@
 import { cpuBackend } from "@lintra/backend-cpu";
-import { type AnyTypedArray, type Backend, ConcreteArray, type DType, type Params, type Prim, type Shape, bind, setBackend } from "@lintra/core-ir";
+import { type AnyTypedArray, type Backend, ConcreteArray, type DType, type Params, type Prim, type Shape, bind1, setBackend } from "@lintra/core-ir";
 import { wasmBackend } from "../src/index.js";
 
 // Helpers for the reduction and dot_general tests: run a primitive on backend-cpu and on
@@ -57,7 +57,7 @@ export interface Result {
 export function runOn<P extends Prim>(backend: Backend<any>, prim: P, inputs: readonly Input[], params: Params<P>): Result {
   setBackend(backend);
   const args = inputs.map((x) => ConcreteArray.fromTyped(x.data, x.shape, x.dtype));
-  const y = bind(prim, args, params) as ConcreteArray;
+  const y = bind1(prim, args, params) as ConcreteArray;
   return { data: y.readSync(), shape: [...y.shape], dtype: y.dtype };
 }
 

@@ -1,9 +1,9 @@
-import type { DType, Params, Prim } from "@lintra/core-ir";
+import type { DType, Params, FirstOrderPrim } from "@lintra/core-ir";
 import type { Operand } from "./host-data.js";
 import type { ToleranceClass } from "./tolerance.js";
 
 /** One generated run of a primitive: operands, params and how to compare the result. */
-export interface Case<P extends Prim = Prim> {
+export interface Case<P extends FirstOrderPrim = FirstOrderPrim> {
   readonly prim: P;
   /** The dtype the case is filed under: the data operand's (the output's for iota). */
   readonly dtype: DType;
@@ -19,7 +19,7 @@ export interface Case<P extends Prim = Prim> {
 }
 
 /** A case as a spec row writes it: the name says only what is special about it. */
-export interface CaseDraft<P extends Prim = Prim> {
+export interface CaseDraft<P extends FirstOrderPrim = FirstOrderPrim> {
   readonly name: string;
   readonly operands: readonly Operand[];
   readonly params: Params<P>;
@@ -33,14 +33,14 @@ export interface CaseDraft<P extends Prim = Prim> {
  * operands of one dtype. The first case is the representative one: its avals decide
  * whether the primitive accepts the dtype and what the support matrix reports.
  */
-export interface PrimSpec<P extends Prim> {
+export interface PrimSpec<P extends FirstOrderPrim> {
   readonly tolerance: ToleranceClass;
   readonly cases: (dtype: DType) => CaseDraft<P>[];
 }
 
 /** Exhaustive by type: declaring a primitive without a conformance row is a compile error. */
-export type SpecTable = { readonly [P in Prim]: PrimSpec<P> };
-export type FamilySpecs = { readonly [P in Prim]?: PrimSpec<P> };
+export type SpecTable = { readonly [P in FirstOrderPrim]: PrimSpec<P> };
+export type FamilySpecs = { readonly [P in FirstOrderPrim]?: PrimSpec<P> };
 
 /**
  * Element count of the large cases: over 1e5 and not a multiple of any SIMD width. They

@@ -1,4 +1,4 @@
-import { type DType, type Params, type Prim, type Shape, type Tracer, bind, ops } from "@lintra/core-ir";
+import { type DType, type Params, type FirstOrderPrim, type Shape, type Tracer, bind1, ops } from "@lintra/core-ir";
 
 /*
  * Composite functions whose derivatives run through the backend: every primitive the
@@ -20,11 +20,11 @@ export interface Composite {
   readonly scalar: (dtype: DType, constant: Constant) => (...args: any[]) => Tracer;
 }
 
-const b = <P extends Prim>(prim: P, xs: Tracer[], params: Params<P>) => bind(prim, xs, params);
+const b = <P extends FirstOrderPrim>(prim: P, xs: Tracer[], params: Params<P>) => bind1(prim, xs, params);
 const add = (x: Tracer, y: Tracer) => b("add", [x, y], {});
 const sub = (x: Tracer, y: Tracer) => b("sub", [x, y], {});
 const mul = (x: Tracer, y: Tracer) => b("mul", [x, y], {});
-const un = (prim: Prim, x: Tracer) => bind(prim, [x], {} as never);
+const un = (prim: FirstOrderPrim, x: Tracer) => bind1(prim, [x], {} as never);
 const sum = (x: Tracer, axes: number[]) => b("reduce_sum", [x], { axes });
 const sumAll = (x: Tracer) => sum(x, x.shape.map((_, i) => i));
 const scale = (x: Tracer, c: number) => mul(x, ops.fullLike(x, c));

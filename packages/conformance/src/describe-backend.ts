@@ -1,4 +1,4 @@
-import { type Backend, DTYPES, type DType, isFloat, isPrimitive, primitives } from "@lintra/core-ir";
+import { type Backend, DTYPES, type DType, isFloat, isPrimitive, firstOrderPrimitives } from "@lintra/core-ir";
 import { cpuBackend } from "@lintra/backend-cpu";
 import { describe, expect, it } from "vitest";
 import type { Case } from "./case.js";
@@ -43,7 +43,7 @@ function describePrimitives(backend: Backend<any>, o: Resolved): void {
     it("every declared primitive has a conformance spec row", () => {
       expect(primsWithoutSpec()).toEqual([]);
     });
-    for (const def of primitives()) {
+    for (const def of firstOrderPrimitives()) {
       const cases = o.dtypes.flatMap((d) => casesFor(def.name, d)).filter((c) => o.large || !c.large);
       if (cases.length === 0) continue;
       describe(def.name, () => {
@@ -66,7 +66,7 @@ function describeDeclaredSupport(backend: Backend<any>, o: Resolved): void {
     it("has kernels only for declared primitives", () => {
       expect(Object.keys(backend.kernels).filter((name) => !isPrimitive(name))).toEqual([]);
     });
-    for (const def of primitives()) {
+    for (const def of firstOrderPrimitives()) {
       for (const dtype of acceptedDTypes(def.name).filter((d) => !o.dtypes.includes(d))) {
         const c = representativeCase(def.name, dtype)!;
         it(caseTitle(backend, c), () => {

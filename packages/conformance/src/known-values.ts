@@ -1,4 +1,4 @@
-import { type DType, type Params, type Prim, isFloat } from "@lintra/core-ir";
+import { type DType, type Params, type FirstOrderPrim, isFloat } from "@lintra/core-ir";
 import type { Case } from "./case.js";
 import { INT32_MAX, INT32_MIN, type Operand, TINY_NORMAL, fixed } from "./host-data.js";
 import { specs } from "./specs.js";
@@ -13,7 +13,7 @@ import { type Tolerance, toleranceFor } from "./tolerance.js";
 /** A check: operands built for one dtype, and the result's values (row-major). */
 export interface KnownValue {
   readonly name: string;
-  readonly prim: Prim;
+  readonly prim: FirstOrderPrim;
   readonly dtypes: readonly DType[];
   readonly operands: (dtype: DType) => Operand[];
   readonly params: object;
@@ -31,7 +31,7 @@ const shaped = (values: number[], shape: number[]) => (dtype: DType) => fixed(va
 const int32 = (values: number[], shape = [values.length]) => () => fixed(values, shape, "int32");
 const bool = (values: number[]) => () => fixed(values, [values.length], "bool");
 
-function known(name: string, prim: Prim, dtypes: DType[], inputs: In[], expected: number[], params: object = {}): KnownValue {
+function known(name: string, prim: FirstOrderPrim, dtypes: DType[], inputs: In[], expected: number[], params: object = {}): KnownValue {
   return { name, prim, dtypes, operands: (dtype) => inputs.map((x) => operand(x, dtype)), params, expected };
 }
 
@@ -187,7 +187,7 @@ export function knownCase(k: KnownValue, dtype: DType): Case {
     dtype,
     name: `${k.prim} ${dtype} ${k.name}`,
     operands: k.operands(dtype),
-    params: k.params as Params<Prim>,
+    params: k.params as Params<FirstOrderPrim>,
     tolerance: tolerance === "accumulated" ? "exact" : tolerance,
     terms: 1,
     large: false,

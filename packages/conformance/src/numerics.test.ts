@@ -1,4 +1,4 @@
-import { DTypeError, type DType, type Prim, setBackend } from "@lintra/core-ir";
+import { DTypeError, type DType, type FirstOrderPrim, setBackend } from "@lintra/core-ir";
 import { cpuBackend } from "@lintra/backend-cpu";
 import { describe, expect, it } from "vitest";
 import { mapKernel, reference, variant } from "../test/broken-backends.js";
@@ -13,14 +13,14 @@ setBackend(cpuBackend);
 const GPU = { flushesSubnormals: true, int32Bound: 2 ** 24 } as const;
 const BOUND = GPU.int32Bound;
 
-const caseNamed = (prim: Prim, dtype: DType, what: string): Case => {
+const caseNamed = (prim: FirstOrderPrim, dtype: DType, what: string): Case => {
   const found = casesFor(prim, dtype).find((c) => c.name === `${prim} ${dtype} ${what}`);
   if (!found) throw new Error(`no case ${prim} ${dtype} ${what}`);
   return found;
 };
 
 /** A unary float32 case on exactly these values. */
-const unaryCase = (prim: Prim, values: number[]): Case => ({
+const unaryCase = (prim: FirstOrderPrim, values: number[]): Case => ({
   prim,
   dtype: "float32",
   name: `${prim} float32 ${values.join(",")}`,
@@ -32,7 +32,7 @@ const unaryCase = (prim: Prim, values: number[]): Case => ({
 });
 
 /** A binary int32 case on exactly these values. */
-const int32Case = (prim: Prim, a: number[], b: number[]): Case => ({
+const int32Case = (prim: FirstOrderPrim, a: number[], b: number[]): Case => ({
   prim,
   dtype: "int32",
   name: `${prim} int32 ${a.join(",")} ${b.join(",")}`,

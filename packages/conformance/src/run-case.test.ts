@@ -1,5 +1,5 @@
-import { type AnyTypedArray, ConcreteArray, type DType, type Prim, UnsupportedPrimitiveError, bind, defineBackend, getBackend, setBackend } from "@lintra/core-ir";
-import { cpuBackend, cpuKernels } from "@lintra/backend-cpu";
+import { type AnyTypedArray, ConcreteArray, type DType, type FirstOrderPrim, UnsupportedPrimitiveError, bind1, defineBackend, getBackend, setBackend } from "@lintra/core-ir";
+import { cpuBackend } from "@lintra/backend-cpu";
 import { describe, expect, it } from "vitest";
 import { mapKernel, reference, variant } from "../test/broken-backends.js";
 import type { Case } from "./case.js";
@@ -8,12 +8,12 @@ import { casesFor } from "./specs.js";
 
 setBackend(cpuBackend);
 
-const caseNamed = (prim: Prim, dtype: DType, what: string): Case => {
+const caseNamed = (prim: FirstOrderPrim, dtype: DType, what: string): Case => {
   const found = casesFor(prim, dtype).find((c) => c.name === `${prim} ${dtype} ${what}`);
   if (!found) throw new Error(`no case ${prim} ${dtype} ${what}`);
   return found;
 };
-const nonEmpty = (prim: Prim, dtype: DType) => casesFor(prim, dtype).filter((c) => !c.large && c.operands.every((o) => o.aval.size > 0));
+const nonEmpty = (prim: FirstOrderPrim, dtype: DType) => casesFor(prim, dtype).filter((c) => !c.large && c.operands.every((o) => o.aval.size > 0));
 
 describe("runCase", () => {
   it("finds nothing when the reference runs against itself", () => {
@@ -89,7 +89,7 @@ describe("runCase", () => {
     const partial = variant("cpu-without-exp", { remove: ["exp"] });
     for (const c of casesFor("exp", "float32")) expect(runCase(partial, c)).toEqual([]);
     const x = ConcreteArray.fromTyped([1], [1], "float32", partial);
-    expect(() => withBackend(partial, () => bind("exp", [x], {}))).toThrow(UnsupportedPrimitiveError);
+    expect(() => withBackend(partial, () => bind1("exp", [x], {}))).toThrow(UnsupportedPrimitiveError);
   });
 
   it("accepts a dtype the backend does not claim when bind refuses it", () => {
@@ -116,9 +116,9 @@ describe("runCase", () => {
 
   it("reports data returned for a primitive the backend declares it lacks", () => {
     let reads = 0;
-    const kernels = { ...cpuKernels } as Record<string, unknown>;
+    const kernels = { ...cpuBackend.kernels } as Record<string, unknown>;
     // A table whose sin appears only after it was first looked up: declared absent, yet run.
-    Object.defineProperty(kernels, "sin", { get: () => (reads++ > 0 ? cpuKernels.sin : undefined), enumerable: true });
+    Object.defineProperty(kernels, "sin", { get: () => (reads++ > 0 ? cpuBackend.kernels.sin : undefined), enumerable: true });
     const flaky = defineBackend<AnyTypedArray>({ ...cpuBackend, name: "cpu-flaky-table", kernels });
     expect(runCase(flaky, caseNamed("sin", "float32", "[7]"))).toEqual(["returned data although it declares no sin kernel; expected UnsupportedPrimitiveError"]);
   });

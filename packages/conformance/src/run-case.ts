@@ -4,11 +4,11 @@ import {
   BackendError,
   ConcreteArray,
   type DType,
-  type Prim,
+  type FirstOrderPrim,
   type ShapedArray,
   UnsupportedPrimitiveError,
   allocTyped,
-  bind,
+  bind1,
   getBackend,
   isFloat,
   setBackend,
@@ -45,7 +45,7 @@ export function withBackend<R>(backend: Backend<any>, fn: () => R): R {
  * does not claim — or undefined when it declares it can. The eval trace throws
  * UnsupportedPrimitiveError in exactly these situations.
  */
-export function declaredGap(backend: Backend<any>, prim: Prim, dtypes: readonly DType[]): string | undefined {
+export function declaredGap(backend: Backend<any>, prim: FirstOrderPrim, dtypes: readonly DType[]): string | undefined {
   if (!backend.kernels[prim]) return `no ${prim} kernel`;
   const missing = dtypes.find((d) => !backend.dtypes.includes(d));
   return missing ? `no ${missing} in its dtypes` : undefined;
@@ -98,7 +98,7 @@ function evaluate(backend: Backend<any>, fallback: Backend<any>, c: Case, host: 
     return ConcreteArray.fromTyped(host[i], o.aval.shape, o.aval.dtype, home); // fromTyped copies
   });
   const problems: string[] = [];
-  const y = withBackend(backend, () => bind(c.prim, xs, c.params));
+  const y = withBackend(backend, () => bind1(c.prim, xs, c.params));
   const data = readResult(y, backend, outputAval(c.prim, c), problems);
   return { data, problems: [...problems, ...mutatedOperands(xs, host)] };
 }
@@ -156,7 +156,7 @@ function beyondInt32Bound(c: Case, host: readonly AnyTypedArray[], reference: Ba
   if (!c.operands.some((o) => o.aval.dtype === "int32")) return false;
   try {
     const wide = c.operands.map((o, i) => ConcreteArray.fromTyped(host[i], o.aval.shape, o.aval.dtype === "int32" ? "float64" : o.aval.dtype, reference));
-    return reaches((withBackend(reference, () => bind(c.prim, wide, c.params)) as ConcreteArray).readSync(), bound);
+    return reaches((withBackend(reference, () => bind1(c.prim, wide, c.params)) as ConcreteArray).readSync(), bound);
   } catch {
     return false; // the primitive takes no float64 operands here (bitwise ops, indices): nothing wider to compute
   }

@@ -1,4 +1,4 @@
-import { DTYPES, DTypeError, type DType, type Prim, type ShapedArray, abstractEval, getPrimitive, primitives } from "@lintra/core-ir";
+import { DTYPES, DTypeError, type DType, type FirstOrderPrim, type ShapedArray, abstractEval, getPrimitive, firstOrderPrimitives } from "@lintra/core-ir";
 import type { Case, CaseDraft, SpecTable } from "./case.js";
 import { elementwiseSpecs } from "./specs-elementwise.js";
 import { indexingSpecs } from "./specs-indexing.js";
@@ -9,24 +9,24 @@ import { reduceSpecs } from "./specs-reduce.js";
 export const specs: SpecTable = { ...elementwiseSpecs, ...movementSpecs, ...reduceSpecs, ...indexingSpecs };
 
 /** The spec row of a declared primitive, or undefined for one added by a third party without a row. */
-function specOf(prim: Prim): SpecTable[Prim] | undefined {
+function specOf(prim: FirstOrderPrim): SpecTable[FirstOrderPrim] | undefined {
   return Object.hasOwn(specs, prim) ? specs[prim] : undefined;
 }
 
 /** True when the registry has primitives the spec table does not cover. */
-export function primsWithoutSpec(): Prim[] {
-  return primitives()
+export function primsWithoutSpec(): FirstOrderPrim[] {
+  return firstOrderPrimitives()
     .map((p) => p.name)
     .filter((p) => !specOf(p));
 }
 
 /** The output aval of a draft, from the primitive's shape and dtype rules. */
-export function outputAval(prim: Prim, draft: Pick<CaseDraft, "operands" | "params">): ShapedArray {
-  return abstractEval(prim, draft.operands.map((o) => o.aval), draft.params as never);
+export function outputAval(prim: FirstOrderPrim, draft: Pick<CaseDraft, "operands" | "params">): ShapedArray {
+  return abstractEval(prim, draft.operands.map((o) => o.aval), draft.params as never)[0];
 }
 
 /** Whether `prim`'s dtype rule accepts its representative case built for `dtype`. */
-function accepts(prim: Prim, dtype: DType): boolean {
+function accepts(prim: FirstOrderPrim, dtype: DType): boolean {
   const first = specOf(prim)?.cases(dtype)[0];
   if (!first) return false;
   try {
@@ -39,13 +39,13 @@ function accepts(prim: Prim, dtype: DType): boolean {
 }
 
 /** The dtypes a primitive accepts, per its dtype rule. */
-export function acceptedDTypes(prim: Prim): DType[] {
+export function acceptedDTypes(prim: FirstOrderPrim): DType[] {
   getPrimitive(prim);
   return DTYPES.filter((d) => accepts(prim, d));
 }
 
 /** Every generated case of `prim` for operands of `dtype` (none when the dtype rule rejects it). */
-export function casesFor<P extends Prim>(prim: P, dtype: DType): Case<P>[] {
+export function casesFor<P extends FirstOrderPrim>(prim: P, dtype: DType): Case<P>[] {
   const spec = specOf(prim) as SpecTable[P] | undefined;
   if (!spec || !accepts(prim, dtype)) return [];
   return (spec.cases(dtype) as CaseDraft<P>[]).map((draft) => {
@@ -65,6 +65,6 @@ export function casesFor<P extends Prim>(prim: P, dtype: DType): Case<P>[] {
 }
 
 /** The first case of (prim, dtype): what the support matrix and the declared-support checks use. */
-export function representativeCase<P extends Prim>(prim: P, dtype: DType): Case<P> | undefined {
+export function representativeCase<P extends FirstOrderPrim>(prim: P, dtype: DType): Case<P> | undefined {
   return casesFor(prim, dtype)[0];
 }

@@ -1,11 +1,11 @@
-import type { Backend, DType, Prim } from "@lintra/core-ir";
-import { primitives } from "@lintra/core-ir";
+import type { Backend, DType, FirstOrderPrim } from "@lintra/core-ir";
+import { firstOrderPrimitives } from "@lintra/core-ir";
 import { caseDTypes, declaredGap } from "./run-case.js";
 import { acceptedDTypes, representativeCase } from "./specs.js";
 
 /** One cell of the support matrix: a primitive on operands of one dtype. */
 export interface SupportEntry {
-  readonly prim: Prim;
+  readonly prim: FirstOrderPrim;
   readonly dtype: DType;
   /** The backend declares it: a kernel, and every dtype the representative case touches. */
   readonly supported: boolean;
@@ -19,7 +19,7 @@ export interface SupportEntry {
  * with the reference, the others must throw UnsupportedPrimitiveError.
  */
 export function supportOf(backend: Backend<any>): SupportEntry[] {
-  return primitives().flatMap((def) =>
+  return firstOrderPrimitives().flatMap((def) =>
     acceptedDTypes(def.name).map((dtype) => {
       const c = representativeCase(def.name, dtype)!;
       const gap = declaredGap(backend, def.name, caseDTypes(c));

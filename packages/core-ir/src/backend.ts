@@ -1,17 +1,35 @@
 import type { AnyTypedArray, DType } from "./dtype.js";
 import { BackendError } from "./errors.js";
-import type { Params, Prim } from "./registry.js";
+import type { Program } from "./program.js";
+import type { FirstOrderPrim, Params } from "./registry.js";
 import type { ShapedArray } from "./shape.js";
 
 /**
- * A kernel: input buffers, their avals and the primitive's params in, one output buffer out.
- * `out` is the output aval, already computed by the primitive's shape and dtype rules.
+ * A kernel: input buffers, their avals and the primitive's params in, one buffer per output
+ * out. `outs` are the output avals, already computed by the primitive's abstract eval.
+ * Only first-order primitives have kernels; higher-order ones run through impl rules.
  */
-export type Kernel<P extends Prim, B> = (inputs: B[], avals: ShapedArray[], params: Params<P>, out: ShapedArray) => B;
+export type Kernel<P extends FirstOrderPrim, B> = (inputs: B[], avals: ShapedArray[], params: Params<P>, outs: ShapedArray[]) => B[];
+
+/** The one-output form most kernels are written in (every first-order primitive has one output). */
+export type SingleKernel<P extends FirstOrderPrim, B> = (inputs: B[], avals: ShapedArray[], params: Params<P>, out: ShapedArray) => B;
 
 /** A backend's kernels. Complete for the reference backend; `Partial` for the others. */
-export type KernelTable<B> = { [P in Prim]?: Kernel<P, B> };
-export type CompleteKernelTable<B> = { [P in Prim]: Kernel<P, B> };
+export type KernelTable<B> = { [P in FirstOrderPrim]?: Kernel<P, B> };
+export type SingleKernelTable<B> = { [P in FirstOrderPrim]?: SingleKernel<P, B> };
+export type CompleteSingleKernelTable<B> = { [P in FirstOrderPrim]: SingleKernel<P, B> };
+
+/** Kernels written in one-output form, as the contract's list form. */
+export function singleOutputKernels<B>(table: SingleKernelTable<B>): KernelTable<B> {
+  const out: Record<string, unknown> = {};
+  for (const [name, kernel] of Object.entries(table) as [string, SingleKernel<never, B>][]) {
+    if (kernel) out[name] = (inputs: B[], avals: ShapedArray[], params: never, outs: ShapedArray[]) => [kernel(inputs, avals, params, outs[0])];
+  }
+  return out as KernelTable<B>;
+}
+
+/** A program compiled by a backend: input buffers in, output buffers out (owned by the caller). */
+export type Executable<B> = (inputs: B[]) => B[];
 
 /**
  * The Backend contract: buffers in and out, a table of kernels, nothing else.
@@ -36,6 +54,11 @@ export interface Backend<B = unknown> {
    */
   externalBytes?(buf: B): number;
   readonly kernels: KernelTable<B>;
+  /**
+   * Optional: compile a whole program (what `jit` hands over). A backend without it runs
+   * the program kernel by kernel.
+   */
+  compile?(program: Program): Executable<B>;
 }
 
 /** Identity with a type: a backend is data, defining one registers nothing. */

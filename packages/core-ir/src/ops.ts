@@ -1,7 +1,8 @@
 import type { DType } from "./dtype.js";
 import type { Params } from "./registry.js";
 import type { Shape } from "./shape.js";
-import { ConcreteArray, type Tracer, bind } from "./trace.js";
+import { ConcreteArray } from "./eval.js";
+import { type Tracer, bind1 as bind } from "./trace.js";
 
 /*
  * Thin wrappers over `bind` for the rule tables (JVP, transpose), which think in
@@ -26,7 +27,8 @@ export function broadcastInDim(x: Tracer, shape: Shape, broadcastDimensions: rea
 
 /** An array of `shape` filled with `value`: a scalar literal broadcast (staged as one equation). */
 export function full(shape: Shape, value: number, dtype: DType): Tracer {
-  return broadcastInDim(ConcreteArray.scalar(value, dtype), shape, []);
+  const scalar = ConcreteArray.scalar(value, dtype);
+  return shape.length === 0 ? scalar : broadcastInDim(scalar, shape, []);
 }
 
 /** `value` with the shape and dtype of `x`. */

@@ -14,7 +14,7 @@ import {
   UnsupportedPrimitiveError,
   Var,
   abstractEval,
-  bind,
+  bind1,
   dce,
   defineBackend,
   evalProgram,
@@ -35,17 +35,17 @@ const tiny = defineBackend<AnyTypedArray>({
   read: (b) => b,
   release: () => {},
   kernels: {
-    add: ([a, b]) => a.map((v, i) => v + b[i]),
-    mul: ([a, b]) => a.map((v, i) => v * b[i]),
-    sin: ([a]) => a.map(Math.sin),
-    broadcast_in_dim: ([a], _avals, _p, out) => new Float64Array(out.size).fill(a[0]),
+    add: ([a, b]) => [a.map((v, i) => v + b[i])],
+    mul: ([a, b]) => [a.map((v, i) => v * b[i])],
+    sin: ([a]) => [a.map(Math.sin)],
+    broadcast_in_dim: ([a], _avals, _p, [out]) => [new Float64Array(out.size).fill(a[0])],
   },
 });
 setBackend(tiny);
 
 const f64 = (shape: number[]) => new ShapedArray(shape, "float64");
-const sin = (x: Tracer) => bind("sin", [x], {});
-const mul = (x: Tracer, y: Tracer) => bind("mul", [x, y], {});
+const sin = (x: Tracer) => bind1("sin", [x], {});
+const mul = (x: Tracer, y: Tracer) => bind1("mul", [x, y], {});
 
 describe("stageProgram and the pretty-printer", () => {
   it("records a typed program with constants and literals", () => {
@@ -76,21 +76,21 @@ describe("typecheck", () => {
   const x = new Var(f64([3]));
   const y = new Var(f64([3]));
   it("accepts a well-typed program", () => {
-    expect(() => typecheck(new Program([], [], [x], [{ prim: "sin", inputs: [x], params: {}, out: y }], [y]))).not.toThrow();
+    expect(() => typecheck(new Program([], [], [x], [{ prim: "sin", inputs: [x], params: {}, outs: [y] }], [y]))).not.toThrow();
   });
   it("rejects an equation whose output type is wrong", () => {
     const wrong = new Var(f64([4]));
-    expect(() => typecheck(new Program([], [], [x], [{ prim: "sin", inputs: [x], params: {}, out: wrong }], [wrong]))).toThrow(
+    expect(() => typecheck(new Program([], [], [x], [{ prim: "sin", inputs: [x], params: {}, outs: [wrong] }], [wrong]))).toThrow(
       /'sin' produces f64\[3\] but its output variable says f64\[4\]/,
     );
   });
   it("rejects an unbound variable, a variable bound twice, and an ill-typed equation", () => {
     const z = new Var(f64([3]));
-    expect(() => typecheck(new Program([], [], [x], [{ prim: "sin", inputs: [z], params: {}, out: y }], [y]))).toThrow(TypecheckError);
-    expect(() => typecheck(new Program([], [], [x], [{ prim: "sin", inputs: [x], params: {}, out: x }], [x]))).toThrow(/bound twice/);
+    expect(() => typecheck(new Program([], [], [x], [{ prim: "sin", inputs: [z], params: {}, outs: [y] }], [y]))).toThrow(TypecheckError);
+    expect(() => typecheck(new Program([], [], [x], [{ prim: "sin", inputs: [x], params: {}, outs: [x] }], [x]))).toThrow(/bound twice/);
     const bad = new Var(f64([3]));
     const i32 = new Var(new ShapedArray([3], "int32"));
-    expect(() => typecheck(new Program([], [], [x, i32], [{ prim: "add", inputs: [x, i32], params: {}, out: bad }], [bad]))).toThrow(/ill-typed.*same dtype/);
+    expect(() => typecheck(new Program([], [], [x, i32], [{ prim: "add", inputs: [x, i32], params: {}, outs: [bad] }], [bad]))).toThrow(/ill-typed.*same dtype/);
   });
   it("rejects constants whose type differs from their binder", () => {
     const c = ConcreteArray.fromTyped([1, 2], [2], "float64");
@@ -124,7 +124,7 @@ describe("evalProgram", () => {
     const lit = new Lit(3, "float64");
     const v = new Var(f64([]));
     const out = new Var(f64([]));
-    const p = new Program([], [], [v], [{ prim: "mul", inputs: [v, lit], params: {}, out }], [out]);
+    const p = new Program([], [], [v], [{ prim: "mul", inputs: [v, lit], params: {}, outs: [out] }], [out]);
     typecheck(p);
     const [y] = evalProgram(p, [ConcreteArray.scalar(2, "float64")]) as ConcreteArray[];
     expect(y.readSync()[0]).toBe(6);
@@ -135,18 +135,18 @@ describe("bind", () => {
   const x = ConcreteArray.fromTyped([1, 2, 3], [3], "float64");
   it("checks shapes and dtypes at trace time, naming the primitive", () => {
     const y = ConcreteArray.fromTyped([1, 2], [2], "float64");
-    expect(() => bind("add", [x, y], {})).toThrow(ShapeError);
-    expect(() => bind("add", [x, y], {})).toThrow(/add: operands must have the same shape.*\[3\], \[2\]/);
+    expect(() => bind1("add", [x, y], {})).toThrow(ShapeError);
+    expect(() => bind1("add", [x, y], {})).toThrow(/add: operands must have the same shape.*\[3\], \[2\]/);
     const b = ConcreteArray.fromTyped([1, 0, 1], [3], "bool");
-    expect(() => bind("sin", [b], {})).toThrow(DTypeError);
-    expect(() => bind("sin", [b], {})).toThrow(/sin: operand has dtype bool/);
+    expect(() => bind1("sin", [b], {})).toThrow(DTypeError);
+    expect(() => bind1("sin", [b], {})).toThrow(/sin: operand has dtype bool/);
   });
   it("reports an unknown primitive", () => {
-    expect(() => bind("frobnicate" as "sin", [x], {})).toThrow(UnknownPrimitiveError);
+    expect(() => bind1("frobnicate" as "sin", [x], {})).toThrow(UnknownPrimitiveError);
   });
   it("reports a kernel missing on the backend, never a wrong answer", () => {
-    expect(() => bind("cos", [x], {})).toThrow(UnsupportedPrimitiveError);
-    expect(() => bind("cos", [x], {})).toThrow(/backend 'tiny' has no kernel for primitive 'cos'/);
+    expect(() => bind1("cos", [x], {})).toThrow(UnsupportedPrimitiveError);
+    expect(() => bind1("cos", [x], {})).toThrow(/backend 'tiny' has no kernel for primitive 'cos'/);
     expect(() => ConcreteArray.fromTyped([1], [1], "int32")).toThrow(UnsupportedPrimitiveError);
     expect(() => ConcreteArray.fromTyped([1], [1], "int32")).toThrow(/backend 'tiny' has no kernel for primitive 'array' with dtype int32/);
   });

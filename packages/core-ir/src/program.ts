@@ -1,8 +1,10 @@
-import { shortDType } from "./dtype.js";
 import { TypecheckError } from "./errors.js";
-import { type Params, type Prim, abstractEval } from "./registry.js";
+import { ConcreteArray } from "./eval.js";
+import { dceRules } from "./higher-order.js";
+import { prettyPrint } from "./print.js";
+import { type HigherOrderPrim, type Params, type Prim, abstractEval, getPrimitive } from "./registry.js";
 import { ShapedArray } from "./shape.js";
-import { ConcreteArray, type Tracer, bind } from "./trace.js";
+import { type Tracer, bind } from "./trace.js";
 
 /** A variable of a program: bound once, typed by its abstract value. */
 export class Var {
@@ -28,16 +30,19 @@ export class Lit {
 
 export type Atom = Var | Lit;
 
+/** One equation: a primitive applied to atoms, binding one variable per output. */
 export interface Eqn<P extends Prim = Prim> {
   readonly prim: P;
   readonly inputs: readonly Atom[];
   readonly params: Params<P>;
-  readonly out: Var;
+  readonly outs: readonly Var[];
 }
 
 /**
- * A typed, closed program: constant binders (bound to `consts`), input binders,
- * equations in order, output atoms.
+ * A typed program: constant binders (bound to `consts`), input binders, equations in
+ * order, output atoms. A *closed* program's constants are concrete arrays (values that
+ * came from outside, or residuals), never tracers: that is what higher-order primitives
+ * hold in their params.
  */
 export class Program {
   constructor(
@@ -58,54 +63,41 @@ export class Program {
   }
 }
 
-// ---------------------------------------------------------------------------------------
-// Pretty-printer: { lambda a:f32[] ; b:f32[3] . let c:f32[3] = sin b ... in ( c ) }
+/** A program whose constants are all concrete arrays. */
+export type ClosedProgram = Program & { readonly consts: readonly ConcreteArray[] };
 
-function nameOf(i: number): string {
-  let s = "";
-  do {
-    s = String.fromCharCode(97 + (i % 26)) + s;
-    i = Math.floor(i / 26) - 1;
-  } while (i >= 0);
-  return s;
+/**
+ * Close a program: constants that are tracers (values of an enclosing transformation)
+ * become leading inputs, returned as `hoisted`, to be passed explicitly where the program
+ * is applied; concrete constants stay.
+ */
+export function closeProgram(program: Program): { closed: ClosedProgram; hoisted: Tracer[] } {
+  const keep = program.consts.map((c) => c instanceof ConcreteArray);
+  const hoisted = program.consts.filter((_, i) => !keep[i]);
+  const closed = new Program(
+    program.constBinders.filter((_, i) => keep[i]),
+    program.consts.filter((_, i) => keep[i]),
+    [...program.constBinders.filter((_, i) => !keep[i]), ...program.inBinders],
+    program.eqns,
+    program.outs,
+  );
+  return { closed: closed as ClosedProgram, hoisted };
 }
 
-function fmtLit(lit: Lit): string {
-  if (lit.aval.dtype === "bool") return lit.value ? "True" : "False";
-  if (lit.aval.dtype === "int32") return String(lit.value);
-  const v = lit.value;
-  return Number.isInteger(v) && Math.abs(v) < 1e16 ? v.toFixed(1) : String(v);
-}
-
-function fmtParams(params: object): string {
-  const entries = Object.entries(params);
-  if (entries.length === 0) return "";
-  return "[" + entries.map(([k, v]) => `${k}=${JSON.stringify(v)?.replaceAll('"', "")}`).join(" ") + "]";
-}
-
-export function prettyPrint(program: Program): string {
-  const names = new Map<Var, string>();
-  const bindName = (v: Var) => {
-    const n = nameOf(names.size);
-    names.set(v, n);
-    return `${n}:${shortDType(v.aval.dtype)}[${v.aval.shape.join(",")}]`;
-  };
-  const atom = (a: Atom) => (a instanceof Lit ? fmtLit(a) : (names.get(a) ?? "?"));
-  const consts = program.constBinders.map(bindName).join(" ");
-  const ins = program.inBinders.map(bindName).join(" ");
-  const header = `{ lambda ${consts ? consts + " ; " : ""}${ins} .`;
-  const lines = program.eqns.map((e) => {
-    const lhs = bindName(e.out);
-    return `${lhs} = ${e.prim}${fmtParams(e.params as object)} ${e.inputs.map(atom).join(" ")}`.trimEnd();
-  });
-  const body = lines.length ? "  let " + lines.join("\n      ") + "\n" : "";
-  return `${header}\n${body}  in ( ${program.outs.map(atom).join(", ")} ) }`;
+/** The sub-programs held in an equation's params (a higher-order primitive's bodies). */
+export function subPrograms(params: unknown): Program[] {
+  const found: Program[] = [];
+  for (const v of Object.values(params as object)) {
+    if (v instanceof Program) found.push(v);
+    else if (Array.isArray(v)) for (const e of v) if (e instanceof Program) found.push(e);
+  }
+  return found;
 }
 
 // ---------------------------------------------------------------------------------------
 // Typecheck, DCE, evaluation.
 
-/** Check that every variable is bound once before use and every equation is well typed. */
+/** Check that every variable is bound once before use and every equation is well typed, sub-programs included. */
 export function typecheck(program: Program): void {
   const env = new Set<Var>();
   const bindVar = (v: Var, what: string) => {
@@ -127,29 +119,44 @@ export function typecheck(program: Program): void {
   };
   for (const eqn of program.eqns) {
     eqn.inputs.forEach((a) => checkAtom(a, `equation '${eqn.prim}'`));
-    let expected: ShapedArray;
+    for (const sub of subPrograms(eqn.params)) typecheck(sub);
+    let expected: ShapedArray[];
     try {
       expected = abstractEval(eqn.prim, eqn.inputs.map((a) => a.aval), eqn.params);
     } catch (e) {
       throw new TypecheckError(`typecheck: equation '${eqn.prim}' is ill-typed: ${(e as Error).message}`);
     }
-    if (!expected.equals(eqn.out.aval)) {
-      throw new TypecheckError(`typecheck: equation '${eqn.prim}' produces ${expected} but its output variable says ${eqn.out.aval}`);
+    if (expected.length !== eqn.outs.length || expected.some((a, i) => !a.equals(eqn.outs[i].aval))) {
+      const fmt = (avals: readonly ShapedArray[]) => (avals.length === 1 ? String(avals[0]) : `(${avals.join(", ")})`);
+      const says = eqn.outs.length === 1 ? "its output variable says" : "its output variables say";
+      throw new TypecheckError(`typecheck: equation '${eqn.prim}' produces ${fmt(expected)} but ${says} ${fmt(eqn.outs.map((v) => v.aval))}`);
     }
-    bindVar(eqn.out, `output of '${eqn.prim}'`);
+    eqn.outs.forEach((v) => bindVar(v, `output of '${eqn.prim}'`));
   }
   program.outs.forEach((a) => checkAtom(a, "the program's output"));
 }
 
-/** Remove equations (and constants) whose results are never used. */
+/**
+ * Remove equations (and constants) whose results are never used. A higher-order equation
+ * some of whose outputs are unused is narrowed by its primitive's DCE rule.
+ */
 export function dce(program: Program): Program {
   const live = new Set<Var>(program.outs.filter((a): a is Var => a instanceof Var));
   const kept: Eqn[] = [];
   for (let i = program.eqns.length - 1; i >= 0; i--) {
-    const eqn = program.eqns[i];
-    if (!live.has(eqn.out)) continue;
+    let eqn = program.eqns[i];
+    const used = eqn.outs.map((v) => live.has(v));
+    if (!used.some(Boolean)) continue;
+    let usedInputs = eqn.inputs.map(() => true);
+    if (getPrimitive(eqn.prim).higherOrder) {
+      const narrowed = dceRules[eqn.prim as HigherOrderPrim](eqn as never, used);
+      eqn = narrowed.eqn;
+      usedInputs = narrowed.usedInputs;
+    }
     kept.push(eqn);
-    for (const a of eqn.inputs) if (a instanceof Var) live.add(a);
+    eqn.inputs.forEach((a, j) => {
+      if (a instanceof Var && usedInputs[j]) live.add(a);
+    });
   }
   kept.reverse();
   const constIdx = program.constBinders.map((v, i) => (live.has(v) ? i : -1)).filter((i) => i >= 0);
@@ -174,6 +181,9 @@ export function evalProgram(program: Program, args: readonly Tracer[]): Tracer[]
     if (!v.aval.equals(args[i].aval)) throw new TypecheckError(`evalProgram: input ${i} has type ${args[i].aval}; expected ${v.aval}`);
     env.set(v, args[i]);
   });
-  for (const eqn of program.eqns) env.set(eqn.out, bind(eqn.prim, eqn.inputs.map(read), eqn.params));
+  for (const eqn of program.eqns) {
+    const outs = bind(eqn.prim, eqn.inputs.map(read), eqn.params);
+    eqn.outs.forEach((v, i) => env.set(v, outs[i]));
+  }
   return program.outs.map(read);
 }

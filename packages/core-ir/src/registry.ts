@@ -11,35 +11,71 @@ import { ShapedArray, type Shape } from "./shape.js";
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface PrimParamMap {}
 
+/**
+ * The higher-order primitives (their params hold sub-programs), by name. A primitive named
+ * here is evaluated by an impl rule, never by a backend kernel, so kernel tables are keyed by
+ * `FirstOrderPrim` and the rule tables (JVP, partial eval, transpose) by all of `Prim`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface HigherOrderPrims {}
+
 export type Prim = keyof PrimParamMap & string;
+export type HigherOrderPrim = keyof HigherOrderPrims & Prim;
+export type FirstOrderPrim = Exclude<Prim, HigherOrderPrim>;
 export type Params<P extends Prim> = PrimParamMap[P];
 export type NoParams = Record<string, never>;
 
-/** Which inputs a primitive is linear in, taken jointly (e.g. add: [0, 1]; mul: bilinear). */
-export type Linearity = "none" | "linear" | "bilinear";
+/**
+ * Which inputs a primitive is linear in, taken jointly (e.g. add: [0, 1]; mul: bilinear).
+ * `body`: a higher-order primitive, linear exactly where its sub-program is (its transpose
+ * rule transposes the sub-program and says so when it is not).
+ */
+export type Linearity = "none" | "linear" | "bilinear" | "body";
 
-export interface PrimDef<P extends Prim = Prim> {
+type AvalRule<P extends Prim, R> = (avals: readonly ShapedArray[], params: Params<P>) => R;
+
+interface PrimInfo<P extends Prim> {
   readonly name: P;
   readonly family: string;
-  /** Number of inputs, or "variadic" (concatenate, gather indices, ...). */
+  /** Number of inputs, or "variadic" (concatenate, gather indices, a sub-program's inputs, ...). */
   readonly arity: number | "variadic";
   /** `linear`: linear in `linearArgs` jointly; `bilinear`: linear in each of `linearArgs` separately. */
   readonly linearity: Linearity;
   readonly linearArgs: readonly number[] | "all";
-  /** Output shape from input avals and params; throws ShapeError on bad input. */
-  readonly shapeRule: (avals: readonly ShapedArray[], params: Params<P>) => Shape;
-  /** Output dtype from input avals and params; throws DTypeError on bad input. */
-  readonly dtypeRule: (avals: readonly ShapedArray[], params: Params<P>) => DType;
   /** One line: what the primitive computes. */
   readonly doc: string;
+}
+
+/** A primitive with one output declares its shape and dtype rules separately. */
+export interface OneOutputDecl<P extends Prim> extends PrimInfo<P> {
+  /** Output shape from input avals and params; throws ShapeError on bad input. */
+  readonly shapeRule: AvalRule<P, Shape>;
+  /** Output dtype from input avals and params; throws DTypeError on bad input. */
+  readonly dtypeRule: AvalRule<P, DType>;
+}
+
+/** A primitive with any number of outputs (higher-order ones) declares them as a list. */
+export interface ManyOutputDecl<P extends Prim> extends PrimInfo<P> {
+  readonly abstractEval: AvalRule<P, ShapedArray[]>;
+}
+
+export interface PrimDef<P extends Prim = Prim> extends PrimInfo<P> {
+  /** Output avals from input avals and params; throws ShapeError/DTypeError on bad input. */
+  readonly abstractEval: AvalRule<P, ShapedArray[]>;
+  /** True for a primitive whose params hold sub-programs. */
+  readonly higherOrder: boolean;
 }
 
 const registry = new Map<string, PrimDef<Prim>>();
 
 /** Declare a primitive. Declaring the same name twice is an error (one registry, one row). */
-export function declarePrimitive<P extends Prim>(def: PrimDef<P>): PrimDef<P> {
-  if (registry.has(def.name)) throw new Error(`primitive '${def.name}' is declared twice`);
-  registry.set(def.name, def as unknown as PrimDef<Prim>);
+export function declarePrimitive<P extends Prim>(decl: OneOutputDecl<P> | ManyOutputDecl<P>, higherOrder = false): PrimDef<P> {
+  if (registry.has(decl.name)) throw new Error(`primitive '${decl.name}' is declared twice`);
+  const abstractEval: AvalRule<P, ShapedArray[]> =
+    "abstractEval" in decl ? decl.abstractEval : (avals, params) => [new ShapedArray(decl.shapeRule(avals, params), decl.dtypeRule(avals, params))];
+  const { name, family, arity, linearity, linearArgs, doc } = decl;
+  const def: PrimDef<P> = { name, family, arity, linearity, linearArgs, doc, abstractEval, higherOrder };
+  registry.set(name, def as unknown as PrimDef<Prim>);
   return def;
 }
 
@@ -58,13 +94,16 @@ export function primitives(): PrimDef<Prim>[] {
   return [...registry.values()];
 }
 
-/** Abstract evaluation: the output aval of `prim` applied to inputs of these avals. */
-export function abstractEval<P extends Prim>(prim: P, avals: readonly ShapedArray[], params: Params<P>): ShapedArray {
+/** Abstract evaluation: the output avals of `prim` applied to inputs of these avals. */
+export function abstractEval<P extends Prim>(prim: P, avals: readonly ShapedArray[], params: Params<P>): ShapedArray[] {
   const def = getPrimitive(prim);
   if (def.arity !== "variadic" && avals.length !== def.arity) {
     throw new ValueError(`${prim}: expected ${def.arity} operands, got ${avals.length}`);
   }
-  const dtype = def.dtypeRule(avals, params);
-  const shape = def.shapeRule(avals, params);
-  return new ShapedArray(shape, dtype);
+  return def.abstractEval(avals, params);
+}
+
+/** The first-order primitives (those with kernels), in declaration order. */
+export function firstOrderPrimitives(): PrimDef<FirstOrderPrim>[] {
+  return primitives().filter((p) => !p.higherOrder) as unknown as PrimDef<FirstOrderPrim>[];
 }

@@ -1,7 +1,9 @@
+import { ConcreteArray } from "./eval.js";
+import { partialEvalRules } from "./higher-order.js";
 import { Lit, type Atom, type Eqn, Program, Var } from "./program.js";
-import type { Params, Prim } from "./registry.js";
+import { type HigherOrderPrim, type Params, type Prim, getPrimitive } from "./registry.js";
 import type { ShapedArray } from "./shape.js";
-import { ConcreteArray, type MainTrace, Trace, Tracer, newMain } from "./trace.js";
+import { type MainTrace, Trace, Tracer, newMain } from "./trace.js";
 
 /** A value being staged into a program. */
 export class StagingTracer extends Tracer {
@@ -17,11 +19,19 @@ export class StagingTracer extends Tracer {
 export class ProgramBuilder {
   readonly eqns: Eqn[] = [];
   readonly vars = new Map<Tracer, Var>();
+  /** Outside value -> the tracer standing for it here; and back. */
   readonly constTracers = new Map<Tracer, StagingTracer>();
+  readonly lifted = new Map<Tracer, Tracer>();
   readonly consts: [Var, Tracer][] = [];
 
+  /**
+   * @param partialEval Outside values are *known*: a higher-order equation with known
+   * inputs is split by its partial-eval rule into a part that runs now and a staged part.
+   */
+  constructor(readonly partialEval: boolean) {}
+
   varOf(t: Tracer): Var {
-    let v = this.vars.get(t);
+    const v = this.vars.get(t);
     if (!v) throw new Error("internal: tracer has no variable in this program");
     return v;
   }
@@ -31,6 +41,7 @@ export class ProgramBuilder {
     return v;
   }
 
+  /** The program from `inTracers` to `outTracers`; concrete scalar constants become literals. */
   build(inTracers: readonly Tracer[], outTracers: readonly Tracer[]): Program {
     const constBinders: Var[] = [];
     const constVals: Tracer[] = [];
@@ -72,20 +83,31 @@ export class StagingTrace extends Trace {
     if (!t) {
       t = new StagingTracer(this, val.aval);
       b.constTracers.set(val, t);
+      b.lifted.set(t, val);
       b.consts.push([b.newVar(t), val]);
     }
     return t;
   }
 
-  processPrimitive<P extends Prim>(prim: P, tracers: Tracer[], params: Params<P>, outAval: ShapedArray): Tracer {
+  processPrimitive<P extends Prim>(prim: P, tracers: Tracer[], params: Params<P>, outAvals: ShapedArray[]): Tracer[] {
     const b = this.builder;
-    const out = new StagingTracer(this, outAval);
-    b.eqns.push({ prim, inputs: tracers.map((t) => b.varOf(t)), params, out: b.newVar(out) } as Eqn);
-    return out;
+    if (b.partialEval && getPrimitive(prim).higherOrder) {
+      const known = tracers.map((t) => b.lifted.get(t) ?? null);
+      if (known.some((k) => k !== null)) return partialEvalRules[prim as HigherOrderPrim](this, known, tracers, params as never);
+    }
+    return this.stage(prim, tracers, params, outAvals);
+  }
+
+  /** Record one equation; its outputs are new tracers of this trace. */
+  stage<P extends Prim>(prim: P, tracers: readonly Tracer[], params: Params<P>, outAvals: readonly ShapedArray[]): Tracer[] {
+    const b = this.builder;
+    const outs = outAvals.map((a) => new StagingTracer(this, a));
+    b.eqns.push({ prim, inputs: tracers.map((t) => b.varOf(this.fullRaise(t))), params, outs: outs.map((o) => b.newVar(o)) } as Eqn);
+    return outs;
   }
 }
 
-/** Stage `f` applied to fresh inputs of the given avals into a typed program. */
+/** Stage `f` applied to fresh inputs of the given avals into a typed program (omnistaging). */
 export function stageProgram(f: (...args: Tracer[]) => Tracer[], avals: readonly ShapedArray[]): Program {
   return withStaging((trace) => {
     const ins = avals.map((a) => trace.newArg(a));
@@ -94,7 +116,19 @@ export function stageProgram(f: (...args: Tracer[]) => Tracer[], avals: readonly
   });
 }
 
-/** Run `fn` inside a new staging transformation. */
+/**
+ * Run `fn` inside a new staging transformation that is *dynamic*: every operation inside
+ * is staged, including ones with no traced operand (omnistaging).
+ */
 export function withStaging<R>(fn: (trace: StagingTrace, main: MainTrace) => R): R {
-  return newMain("staging", (main) => new StagingTrace(main), new ProgramBuilder(), (main) => fn(main.makeTrace(main) as StagingTrace, main));
+  return newMain("staging", (main) => new StagingTrace(main), new ProgramBuilder(false), (main) => fn(main.trace as StagingTrace, main), true);
+}
+
+/**
+ * Run `fn` inside a partial-evaluation transformation: operations on its own tracers are
+ * staged, operations on outside (known) values run where those values live. `linearize`
+ * is the JVP under this transformation.
+ */
+export function withPartialEval<R>(fn: (trace: StagingTrace, main: MainTrace) => R): R {
+  return newMain("partial-eval", (main) => new StagingTrace(main), new ProgramBuilder(true), (main) => fn(main.trace as StagingTrace, main));
 }

@@ -4,7 +4,9 @@ import {
   type Shape,
   type Tracer,
   ValueError,
-  bind,
+  bind1,
+  flatFn,
+  flattenArgs,
   isFloat,
   ops,
   shapeSize,
@@ -16,7 +18,7 @@ import {
 } from "@lintra/core-ir";
 import { jvpFlat } from "./jvp-trace.js";
 import { applyLinear, linearizeFlat } from "./linearize.js";
-import { flatFn, flattenArgs } from "./tree-args.js";
+
 import { instantiate } from "./zero.js";
 
 /**
@@ -120,7 +122,7 @@ export function basis(shape: Shape, i: number, dtype: Tracer["dtype"]): Tracer {
 export function stackInto(parts: Tracer[], shape: Shape, dtype: Tracer["dtype"]): Tracer {
   if (parts.length === 0 || shapeSize(shape) === 0) return ops.full(shape, 0, dtype);
   const rows = parts.map((p) => ops.reshape(p, [1, p.size]));
-  const stacked = rows.length === 1 ? rows[0] : bind("concatenate", rows, { dimension: 0 });
+  const stacked = rows.length === 1 ? rows[0] : bind1("concatenate", rows, { dimension: 0 });
   return ops.reshape(stacked, shape);
 }
 

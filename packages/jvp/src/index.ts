@@ -2,5 +2,5 @@ export { Zero, type Tangent, isZero, instantiate, addTangents, hasTangent } from
 export { JVPTracer, JVPTrace, jvpFlat } from "./jvp-trace.js";
 export { jvpRules, type JvpRule } from "./jvp-rules.js";
 export { linearizeFlat, applyLinear } from "./linearize.js";
-export { flattenArgs, flatFn, asArray } from "./tree-args.js";
+
 export { jvp, linearize, jacfwd, type LinearFn, type JacOptions, argAsArray, outAsArray, basis, stackInto, leavesOf } from "./api.js";

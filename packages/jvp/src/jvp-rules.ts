@@ -1,18 +1,34 @@
-import { type Params, type Prim, type ShapedArray, type Tracer, bind, getPrimitive, ops } from "@lintra/core-ir";
+import { type FirstOrderPrim, type Params, type Prim, type ShapedArray, type Tracer, bind1, getPrimitive, ops } from "@lintra/core-ir";
+import { jitJvp } from "./jvp-jit.js";
 import { type Tangent, Zero, addTangents, instantiate, isZero } from "./zero.js";
 
 const { add, sub, mul, div, neg, select, fullLike, expandReduced, reduceSum, convert } = ops;
 
-/** Forward mode for one primitive: primal outputs and the output tangent. */
-export type JvpRule<P extends Prim> = (primals: Tracer[], tangents: Tangent[], params: Params<P>, outAval: ShapedArray) => [Tracer, Tangent];
+/** Forward mode for one primitive: the primal outputs and their tangents (symbolic zeros allowed). */
+export type JvpRule<P extends Prim> = (primals: Tracer[], tangents: Tangent[], params: Params<P>, outAvals: ShapedArray[]) => [Tracer[], Tangent[]];
+
+/** The one-output form the first-order rows are written in. */
+type JvpRule1<P extends Prim> = (primals: Tracer[], tangents: Tangent[], params: Params<P>, outAval: ShapedArray) => [Tracer, Tangent];
+
+/** Rows written in one-output form, as list rules. */
+function oneOutput<T extends Record<string, JvpRule1<never>>>(rows: T): { [K in keyof T]: JvpRule<K & Prim> } {
+  const out: Record<string, JvpRule<never>> = {};
+  for (const [name, rule] of Object.entries(rows)) {
+    out[name] = (primals, tangents, params, outAvals) => {
+      const [y, dy] = rule(primals, tangents, params, outAvals[0]);
+      return [[y], [dy]];
+    };
+  }
+  return out as { [K in keyof T]: JvpRule<K & Prim> };
+}
 
 // ---------------------------------------------------------------------------------------
 // Family helpers.
 
-const apply = <P extends Prim>(prim: P, xs: Tracer[], params: Params<P>) => bind(prim, xs, params);
+const apply = <P extends Prim>(prim: P, xs: Tracer[], params: Params<P>) => bind1(prim, xs, params);
 
 /** Linear in its linear arguments (jointly): the tangent is the primitive applied to tangents. */
-function defLinear<P extends Prim>(prim: P): JvpRule<P> {
+function defLinear<P extends Prim>(prim: P): JvpRule1<P> {
   return (primals, tangents, params, outAval) => {
     const { linearArgs } = getPrimitive(prim);
     const isLin = (i: number) => linearArgs === "all" || linearArgs.includes(i);
@@ -23,7 +39,7 @@ function defLinear<P extends Prim>(prim: P): JvpRule<P> {
 }
 
 /** Bilinear: d(x ⊗ y) = dx ⊗ y + x ⊗ dy. */
-function defBilinear<P extends Prim>(prim: P): JvpRule<P> {
+function defBilinear<P extends Prim>(prim: P): JvpRule1<P> {
   return ([x, y], [tx, ty], params) => {
     const left = isZero(tx) ? tx : apply(prim, [tx, y], params);
     const right = isZero(ty) ? ty : apply(prim, [x, ty], params);
@@ -32,12 +48,12 @@ function defBilinear<P extends Prim>(prim: P): JvpRule<P> {
 }
 
 /** Piecewise constant (or integer-valued) output: the tangent is zero. */
-function defJvpZero<P extends Prim>(prim: P): JvpRule<P> {
+function defJvpZero<P extends Prim>(prim: P): JvpRule1<P> {
   return (primals, _tangents, params, outAval) => [apply(prim, primals, params), new Zero(outAval)];
 }
 
 /** Unary with derivative `deriv(x, y)` where y = f(x): dy = deriv · dx. */
-function defUnary<P extends Prim>(prim: P, deriv: (x: Tracer, y: Tracer) => Tracer): JvpRule<P> {
+function defUnary<P extends Prim>(prim: P, deriv: (x: Tracer, y: Tracer) => Tracer): JvpRule1<P> {
   return ([x], [t], params) => {
     const y = apply(prim, [x], params);
     return [y, mul(instantiate(t), deriv(x, y))];
@@ -45,7 +61,7 @@ function defUnary<P extends Prim>(prim: P, deriv: (x: Tracer, y: Tracer) => Trac
 }
 
 /** Binary with partials `dx(x, y, out)` and `dy(x, y, out)`: skips the term of a zero tangent. */
-function defBinary<P extends Prim>(prim: P, dx: (x: Tracer, y: Tracer, out: Tracer) => Tracer, dy: (x: Tracer, y: Tracer, out: Tracer) => Tracer): JvpRule<P> {
+function defBinary<P extends Prim>(prim: P, dx: (x: Tracer, y: Tracer, out: Tracer) => Tracer, dy: (x: Tracer, y: Tracer, out: Tracer) => Tracer): JvpRule1<P> {
   return ([x, y], [tx, ty], params) => {
     const out = apply(prim, [x, y], params);
     const left = isZero(tx) ? tx : mul(tx, dx(x, y, out));
@@ -56,8 +72,8 @@ function defBinary<P extends Prim>(prim: P, dx: (x: Tracer, y: Tracer, out: Trac
 
 const c = (x: Tracer, v: number) => fullLike(x, v);
 const sq = (x: Tracer) => mul(x, x);
-const un = <P extends Prim>(prim: P, x: Tracer) => bind(prim, [x], {} as Params<P>);
-const cmp = (prim: "eq" | "gt" | "lt", x: Tracer, y: Tracer) => bind(prim, [x, y], {});
+const un = <P extends Prim>(prim: P, x: Tracer) => bind1(prim, [x], {} as Params<P>);
+const cmp = (prim: "eq" | "gt" | "lt", x: Tracer, y: Tracer) => bind1(prim, [x, y], {});
 
 /** Weight of x in max/min: 1 where x wins, ½ at ties (as JAX splits them), 0 where it loses. */
 function chooserWeight(wins: "gt" | "lt", x: Tracer, y: Tracer): Tracer {
@@ -67,7 +83,7 @@ function chooserWeight(wins: "gt" | "lt", x: Tracer, y: Tracer): Tracer {
 }
 
 /** reduce_max/min: the tangent at the chosen locations, averaged over ties. */
-function chooserReduce<P extends "reduce_max" | "reduce_min">(prim: P): JvpRule<P> {
+function chooserReduce<P extends "reduce_max" | "reduce_min">(prim: P): JvpRule1<P> {
   return ([x], [t], params) => {
     const { axes } = params as Params<"reduce_max">;
     const y = apply(prim, [x], params);
@@ -82,7 +98,7 @@ function chooserReduce<P extends "reduce_max" | "reduce_min">(prim: P): JvpRule<
  * with P = product of the nonzero entries and k = number of zeros in the group,
  * the partial is P/x_i if k = 0, P at the zero if k = 1, and 0 otherwise.
  */
-const reduceProdJvp: JvpRule<"reduce_prod"> = ([x], [t], params) => {
+const reduceProdJvp: JvpRule1<"reduce_prod"> = ([x], [t], params) => {
   const { axes } = params;
   const y = apply("reduce_prod", [x], params);
   const isZ = cmp("eq", x, c(x, 0));
@@ -95,16 +111,16 @@ const reduceProdJvp: JvpRule<"reduce_prod"> = ([x], [t], params) => {
 };
 
 /** pow: d(x^y) = y x^(y-1) dx + log(x) x^y dy, with 0 where y = 0 (first) or x = 0 (second). */
-const powJvp: JvpRule<"pow"> = defBinary(
+const powJvp: JvpRule1<"pow"> = defBinary(
   "pow",
-  (x, y) => select(cmp("eq", y, c(y, 0)), c(x, 0), mul(y, bind("pow", [x, sub(y, c(y, 1))], {}))),
+  (x, y) => select(cmp("eq", y, c(y, 0)), c(x, 0), mul(y, bind1("pow", [x, sub(y, c(y, 1))], {}))),
   (x, _y, out) => mul(un("log", select(cmp("eq", x, c(x, 0)), c(x, 1), x)), out),
 );
 
 // ---------------------------------------------------------------------------------------
 // The table: one row per primitive; the compiler rejects a missing one.
 
-export const jvpRules: { [P in Prim]: JvpRule<P> } = {
+const firstOrderJvpRules: { [P in FirstOrderPrim]: JvpRule1<P> } = {
   neg: defLinear("neg"),
   abs: defUnary("abs", (x) => un("sign", x)), // d|x| = sign(x) dx, 0 at 0
   sign: defJvpZero("sign"),
@@ -196,3 +212,7 @@ export const jvpRules: { [P in Prim]: JvpRule<P> } = {
   dynamic_update_slice: defLinear("dynamic_update_slice"),
 };
 
+export const jvpRules: { [P in Prim]: JvpRule<P> } = {
+  ...oneOutput(firstOrderJvpRules),
+  jit: jitJvp, // a jit of the body's JVP
+};

@@ -25,15 +25,16 @@ export class JVPTrace extends Trace {
     return new JVPTracer(this, val, new Zero(val.aval));
   }
 
-  processPrimitive<P extends Prim>(prim: P, tracers: Tracer[], params: Params<P>, outAval: ShapedArray): Tracer {
+  processPrimitive<P extends Prim>(prim: P, tracers: Tracer[], params: Params<P>, outAvals: ShapedArray[]): Tracer[] {
     const jvps = tracers as JVPTracer[];
     const primals = jvps.map((t) => t.primal);
     const tangents = jvps.map((t) => (hasTangent(t.aval) ? t.tangent : new Zero(t.aval)));
-    if (tangents.every(isZero) || !hasTangent(outAval)) {
-      return new JVPTracer(this, asInternal(() => bind(prim, primals, params)), new Zero(outAval));
+    if (tangents.every(isZero) || !outAvals.some(hasTangent)) {
+      const outs = asInternal(() => bind(prim, primals, params));
+      return outs.map((o, i) => new JVPTracer(this, o, new Zero(outAvals[i])));
     }
-    const [primalOut, tangentOut] = asInternal(() => jvpRules[prim](primals, tangents, params, outAval));
-    return new JVPTracer(this, primalOut, tangentOut);
+    const [primalsOut, tangentsOut] = asInternal(() => jvpRules[prim](primals, tangents, params, outAvals));
+    return primalsOut.map((p, i) => new JVPTracer(this, p, hasTangent(outAvals[i]) ? tangentsOut[i] : new Zero(outAvals[i])));
   }
 }
 

@@ -1,29 +1,37 @@
-import { type Program, type Tracer, asInternal, dce, evalProgram, withStaging } from "@lintra/core-ir";
+import { ConcreteArray, type Program, type ShapedArray, type StagingTrace, type Tracer, asInternal, dce, evalProgram, ops, withPartialEval } from "@lintra/core-ir";
 import { jvpFlat } from "./jvp-trace.js";
-import { Zero, hasTangent, instantiate } from "./zero.js";
+import { type Tangent, Zero, hasTangent } from "./zero.js";
 
 /**
- * JVP under partial evaluation. The JVP runs on primals now; tangent inputs are staging
- * tracers, so every equation that touches a tangent is recorded instead of run. The
- * result is the primal outputs and a linear program from input tangents to output
- * tangents, whose constants are the residuals the primal computation left behind.
+ * JVP under partial evaluation. The JVP runs on primals now; tangent inputs are tracers of
+ * a partial-eval transformation, so every equation that touches a tangent is recorded
+ * instead of run (a higher-order equation is split by its partial-eval rule). The result
+ * is the primal outputs and a linear program from input tangents to output tangents,
+ * whose constants are the residuals the primal computation left behind.
  */
 export function linearizeFlat(f: (...xs: Tracer[]) => Tracer[], primals: readonly Tracer[]): { outs: Tracer[]; program: Program } {
-  return withStaging((stage) => {
+  return withPartialEval((stage) => {
     const tangentsIn = primals.map((p) => stage.newArg(p.aval));
     const [outs, tangentsOut] = jvpFlat(
       f,
       primals,
       tangentsIn.map((t, i) => (hasTangent(primals[i].aval) ? t : new Zero(primals[i].aval))),
     );
-    const linearOuts = tangentsOut.map((t) => stage.fullRaise(instantiate(t)));
+    const linearOuts = tangentsOut.map((t) => stagedTangent(stage, t));
     const program = dce(stage.builder.build(tangentsIn, linearOuts));
     return { outs, program };
   });
+}
+
+/** An output tangent as a tracer of the linear program; a symbolic zero becomes a staged broadcast of 0. */
+function stagedTangent(stage: StagingTrace, t: Tangent): Tracer {
+  if (!(t instanceof Zero)) return stage.fullRaise(t);
+  const aval: ShapedArray = t.aval;
+  const zero = stage.fullRaise(ConcreteArray.scalar(0, aval.dtype));
+  return aval.ndim === 0 ? zero : ops.broadcastInDim(zero, aval.shape, []);
 }
 
 /** Evaluate a linear program (from `linearizeFlat`) on tangents: never re-runs the primal. */
 export function applyLinear(program: Program, tangents: readonly Tracer[]): Tracer[] {
   return asInternal(() => evalProgram(program, tangents));
 }
-

@@ -1,5 +1,5 @@
 import { cpuBackend } from "@lintra/backend-cpu";
-import { ConcreteArray, type Tracer, bind, primitives, setBackend, typecheck } from "@lintra/core-ir";
+import { ConcreteArray, type Tracer, bind1, primitives, setBackend, typecheck } from "@lintra/core-ir";
 import { describe, expect, it } from "vitest";
 import { Zero, jvp, jvpFlat, jvpRules, linearize } from "../src/index.js";
 
@@ -16,13 +16,13 @@ describe("jvpRules", () => {
 
 describe("jvp", () => {
   it("computes J·t (sin: cos x · t)", () => {
-    const [y, t] = jvp((x: Tracer) => bind("sin", [x], {}), [f64([0.5, 1])], [f64([2, 3])]);
+    const [y, t] = jvp((x: Tracer) => bind1("sin", [x], {}), [f64([0.5, 1])], [f64([2, 3])]);
     expect(read(y)).toEqual([0.5, 1].map(Math.sin));
     expect(read(t)).toEqual([2 * Math.cos(0.5), 3 * Math.cos(1)]);
   });
   it("keeps tangents of integer values symbolic zeros, never computed with", () => {
     const n = fromTyped([1, 2], [2], "int32");
-    const [, [tangent]] = jvpFlat((x: Tracer) => [bind("mul", [x, x], {})], [n], [fromTyped([5, 5], [2], "int32")]);
+    const [, [tangent]] = jvpFlat((x: Tracer) => [bind1("mul", [x, x], {})], [n], [fromTyped([5, 5], [2], "int32")]);
     expect(tangent).toBeInstanceOf(Zero);
   });
   it("gives a zero tangent for a function that ignores its input", () => {
@@ -34,7 +34,7 @@ describe("jvp", () => {
 
 describe("linearize", () => {
   it("stages only tangent work: the linear program of exp(sin x) has no sin or exp", () => {
-    const [, fLin] = linearize((x: Tracer) => bind("exp", [bind("sin", [x], {})], {}), f64([0.1, 0.2]));
+    const [, fLin] = linearize((x: Tracer) => bind1("exp", [bind1("sin", [x], {})], {}), f64([0.1, 0.2]));
     typecheck(fLin.program);
     expect(fLin.program.eqns.map((e) => e.prim)).toEqual(["mul", "mul"]);
     const t = fLin(f64([1, 0])) as ConcreteArray;
@@ -42,7 +42,7 @@ describe("linearize", () => {
     expect(read(t)[1]).toBe(0);
   });
   it("rejects a tangent of the wrong type", () => {
-    const [, fLin] = linearize((x: Tracer) => bind("sin", [x], {}), f64([0.1, 0.2]));
+    const [, fLin] = linearize((x: Tracer) => bind1("sin", [x], {}), f64([0.1, 0.2]));
     expect(() => fLin(f64([1, 2, 3]))).toThrow(/tangent 0 has type f64\[3\]; expected f64\[2\]/);
   });
 });

@@ -2,7 +2,7 @@
  * `lax`: one typed wrapper per primitive, no broadcasting and no type promotion.
  * Operands must already agree in shape and dtype as the primitive's rules require.
  */
-import { type DType, type NoParams, type Params, type Prim, type Tracer, bind } from "@lintra/core-ir";
+import { type DType, type NoParams, type Params, type Prim, type Tracer, bind1 } from "@lintra/core-ir";
 
 /** Primitives whose params are empty. */
 type PlainPrim = { [P in Prim]: Params<P> extends NoParams ? P : never }[Prim];
@@ -10,11 +10,11 @@ type PlainPrim = { [P in Prim]: Params<P> extends NoParams ? P : never }[Prim];
 const unary =
   (prim: PlainPrim) =>
   (x: Tracer): Tracer =>
-    bind(prim, [x], {});
+    bind1(prim, [x], {});
 const binary =
   (prim: PlainPrim) =>
   (x: Tracer, y: Tracer): Tracer =>
-    bind(prim, [x, y], {});
+    bind1(prim, [x, y], {});
 
 // Elementwise, one operand.
 export const neg = unary("neg");
@@ -69,11 +69,11 @@ export const ge = binary("ge");
 
 /** `pred ? onTrue : onFalse`, elementwise; `pred` is bool. */
 export function select(pred: Tracer, onTrue: Tracer, onFalse: Tracer): Tracer {
-  return bind("select", [pred, onTrue, onFalse], {});
+  return bind1("select", [pred, onTrue, onFalse], {});
 }
 
 export function convertElementType(x: Tracer, newDtype: DType): Tracer {
-  return bind("convert_element_type", [x], { newDtype });
+  return bind1("convert_element_type", [x], { newDtype });
 }
 
 /** Identity whose derivative is zero. */
@@ -81,30 +81,30 @@ export const stopGradient = unary("stop_gradient");
 
 /** 0, 1, 2, … along `dimension` of `shape`. */
 export function iota(dtype: DType, shape: readonly number[], dimension: number): Tracer {
-  return bind("iota", [], { dtype, shape, dimension });
+  return bind1("iota", [], { dtype, shape, dimension });
 }
 
 // Reductions and contractions.
 export function reduceSum(x: Tracer, axes: readonly number[]): Tracer {
-  return bind("reduce_sum", [x], { axes });
+  return bind1("reduce_sum", [x], { axes });
 }
 export function reduceMax(x: Tracer, axes: readonly number[]): Tracer {
-  return bind("reduce_max", [x], { axes });
+  return bind1("reduce_max", [x], { axes });
 }
 export function reduceMin(x: Tracer, axes: readonly number[]): Tracer {
-  return bind("reduce_min", [x], { axes });
+  return bind1("reduce_min", [x], { axes });
 }
 export function reduceProd(x: Tracer, axes: readonly number[]): Tracer {
-  return bind("reduce_prod", [x], { axes });
+  return bind1("reduce_prod", [x], { axes });
 }
 export function argmax(x: Tracer, axis: number): Tracer {
-  return bind("argmax", [x], { axis });
+  return bind1("argmax", [x], { axis });
 }
 export function argmin(x: Tracer, axis: number): Tracer {
-  return bind("argmin", [x], { axis });
+  return bind1("argmin", [x], { axis });
 }
 export function cumsum(x: Tracer, axis: number, { reverse = false }: { reverse?: boolean } = {}): Tracer {
-  return bind("cumsum", [x], { axis, reverse });
+  return bind1("cumsum", [x], { axis, reverse });
 }
 
 export interface DotDimensionNumbers {
@@ -117,45 +117,45 @@ export interface DotDimensionNumbers {
 /** Output dims: batch, then lhs free, then rhs free. */
 export function dotGeneral(lhs: Tracer, rhs: Tracer, dims: DotDimensionNumbers): Tracer {
   const { lhsContracting, rhsContracting, lhsBatch = [], rhsBatch = [] } = dims;
-  return bind("dot_general", [lhs, rhs], { lhsContracting, rhsContracting, lhsBatch, rhsBatch });
+  return bind1("dot_general", [lhs, rhs], { lhsContracting, rhsContracting, lhsBatch, rhsBatch });
 }
 
 // Movement.
 /** Operand dim i becomes output dim `broadcastDimensions[i]`. */
 export function broadcastInDim(x: Tracer, shape: readonly number[], broadcastDimensions: readonly number[]): Tracer {
-  return bind("broadcast_in_dim", [x], { shape, broadcastDimensions });
+  return bind1("broadcast_in_dim", [x], { shape, broadcastDimensions });
 }
 export function reshape(x: Tracer, newSizes: readonly number[]): Tracer {
-  return bind("reshape", [x], { newSizes });
+  return bind1("reshape", [x], { newSizes });
 }
 export function transpose(x: Tracer, permutation: readonly number[]): Tracer {
-  return bind("transpose", [x], { permutation });
+  return bind1("transpose", [x], { permutation });
 }
 export function rev(x: Tracer, dimensions: readonly number[]): Tracer {
-  return bind("rev", [x], { dimensions });
+  return bind1("rev", [x], { dimensions });
 }
 export function slice(x: Tracer, startIndices: readonly number[], limitIndices: readonly number[], strides: readonly number[] | null = null): Tracer {
-  return bind("slice", [x], { startIndices, limitIndices, strides });
+  return bind1("slice", [x], { startIndices, limitIndices, strides });
 }
 /** `paddingConfig[d] = [low, high, interior]`; `value` is a scalar of x's dtype. */
 export function pad(x: Tracer, value: Tracer, paddingConfig: readonly (readonly [number, number, number])[]): Tracer {
-  return bind("pad", [x, value], { paddingConfig });
+  return bind1("pad", [x, value], { paddingConfig });
 }
 export function concatenate(xs: readonly Tracer[], dimension: number): Tracer {
-  return bind("concatenate", xs, { dimension });
+  return bind1("concatenate", xs, { dimension });
 }
 
 // Indexing. Index arrays are int32 and clamped into range.
 /** Output shape: index shape ++ x's shape without `axes`. */
 export function gather(x: Tracer, indices: readonly Tracer[], axes: readonly number[]): Tracer {
-  return bind("gather", [x, ...indices], { axes });
+  return bind1("gather", [x, ...indices], { axes });
 }
 export function scatterAdd(x: Tracer, updates: Tracer, indices: readonly Tracer[], axes: readonly number[]): Tracer {
-  return bind("scatter_add", [x, updates, ...indices], { axes });
+  return bind1("scatter_add", [x, updates, ...indices], { axes });
 }
 export function dynamicSlice(x: Tracer, startIndices: readonly Tracer[], sliceSizes: readonly number[]): Tracer {
-  return bind("dynamic_slice", [x, ...startIndices], { sliceSizes });
+  return bind1("dynamic_slice", [x, ...startIndices], { sliceSizes });
 }
 export function dynamicUpdateSlice(x: Tracer, update: Tracer, startIndices: readonly Tracer[]): Tracer {
-  return bind("dynamic_update_slice", [x, update, ...startIndices], {});
+  return bind1("dynamic_update_slice", [x, update, ...startIndices], {});
 }

@@ -1,4 +1,6 @@
 import {
+  flatFn,
+  flattenArgs,
   type Tracer,
   TransformError,
   type TreeDef,
@@ -19,8 +21,6 @@ import {
   Zero,
   argAsArray,
   basis,
-  flatFn,
-  flattenArgs,
   jacfwd,
   leavesOf,
   linearizeFlat,

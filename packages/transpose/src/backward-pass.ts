@@ -8,6 +8,8 @@ import {
   Var,
   asInternal,
   bind,
+  type ClosedProgram,
+  closeProgram,
   getPrimitive,
   ops,
   stageProgram,
@@ -19,12 +21,14 @@ import { UndefinedPrimal, isUndefined } from "./undefined-primal.js";
 export type Cotangent = Tracer | Zero;
 
 function describe(eqn: Eqn): string {
-  return `'${eqn.out.aval} = ${eqn.prim} ${eqn.inputs.map((a) => (a instanceof Lit ? String(a.value) : a.aval.toString())).join(" ")}'`;
+  return `'${eqn.outs.map((v) => v.aval).join(" ")} = ${eqn.prim} ${eqn.inputs.map((a) => (a instanceof Lit ? String(a.value) : a.aval.toString())).join(" ")}'`;
 }
 
 /** Throw unless `eqn` uses its linear inputs only where the primitive is linear. */
 function checkLinearUse(eqn: Eqn, linear: boolean[]): void {
   const def = getPrimitive(eqn.prim);
+  // A higher-order primitive is as linear as its body: its transpose rule checks the body.
+  if (def.linearity === "body") return;
   const allowed = (i: number) => def.linearArgs === "all" || def.linearArgs.includes(i);
   const bad = linear.findIndex((l, i) => l && !allowed(i));
   if (def.linearity === "none" || bad >= 0) {
@@ -63,10 +67,11 @@ function runBackward(program: Program, args: readonly (Tracer | UndefinedPrimal)
     const linear = eqn.inputs.map(isLinear);
     if (linear.some(Boolean)) {
       checkLinearUse(eqn, linear);
-      linearVars.add(eqn.out);
+      eqn.outs.forEach((v) => linearVars.add(v));
       linearEqns.push(eqn);
     } else {
-      values.set(eqn.out, bind(eqn.prim, eqn.inputs.map(read), eqn.params));
+      const outs = bind(eqn.prim, eqn.inputs.map(read), eqn.params);
+      eqn.outs.forEach((v, i) => values.set(v, outs[i]));
     }
   }
 
@@ -82,12 +87,12 @@ function runBackward(program: Program, args: readonly (Tracer | UndefinedPrimal)
 
   for (let k = linearEqns.length - 1; k >= 0; k--) {
     const eqn = linearEqns[k];
-    const ct = ctEnv.get(eqn.out);
-    if (!ct) continue; // symbolic zero: nothing to propagate
-    ctEnv.delete(eqn.out);
+    if (!eqn.outs.some((v) => ctEnv.has(v))) continue; // symbolic zeros: nothing to propagate
+    const cts = eqn.outs.map((v) => ctEnv.get(v) ?? new Zero(v.aval));
+    eqn.outs.forEach((v) => ctEnv.delete(v));
     const inputs = eqn.inputs.map((a) => (isLinear(a) ? new UndefinedPrimal(a.aval) : read(a)));
     const rule = transposeRules[eqn.prim]!;
-    const inCts = rule(ct, inputs, eqn.params as never);
+    const inCts = rule(cts, inputs, eqn.params as never);
     eqn.inputs.forEach((a, i) => {
       const c = inCts[i];
       if (isLinear(a) && c) addCt(a as Var, c);
@@ -101,18 +106,36 @@ function runBackward(program: Program, args: readonly (Tracer | UndefinedPrimal)
  * With `linearInputs`, only those inputs are linear; the transposed program then takes
  * the non-linear inputs first, then the output cotangents.
  */
-export function transpose(program: Program, linearInputs?: readonly boolean[]): Program {
+export function transpose(program: Program, linearInputs?: readonly boolean[], nonzeroCts?: readonly boolean[]): Program {
   const linear = linearInputs ?? program.inBinders.map(() => true);
+  const nonzero = nonzeroCts ?? program.outs.map(() => true);
   const nonLinearAvals = program.inBinders.filter((_, i) => !linear[i]).map((v) => v.aval);
   return stageProgram(
     (...xs) => {
       const given = xs.slice(0, nonLinearAvals.length);
-      const cts = xs.slice(nonLinearAvals.length);
+      let c = nonLinearAvals.length;
+      const cts = program.outAvals.map((a, i) => (nonzero[i] ? xs[c++] : new Zero(a)));
       let j = 0;
       const args = program.inBinders.map((v, i) => (linear[i] ? new UndefinedPrimal(v.aval) : given[j++]));
       const out = backwardPass(program, args, cts);
       return out.flatMap((c, i) => (linear[i] ? [c instanceof Zero ? ops.zerosLike(c.aval) : (c as Tracer)] : []));
     },
-    [...nonLinearAvals, ...program.outAvals],
+    [...nonLinearAvals, ...program.outAvals.filter((_, i) => nonzero[i])],
   );
+}
+
+const transposed = new WeakMap<Program, Map<string, ClosedProgram>>();
+
+/** `transpose` of a closed program, cached per program and masks (what a higher-order transpose rule binds). */
+export function transposeClosed(program: ClosedProgram, linearInputs: readonly boolean[], nonzeroCts: readonly boolean[]): ClosedProgram {
+  const key = `${linearInputs.map(Number).join("")}|${nonzeroCts.map(Number).join("")}`;
+  let perMask = transposed.get(program);
+  if (!perMask) transposed.set(program, (perMask = new Map()));
+  let result = perMask.get(key);
+  if (!result) {
+    const { closed, hoisted } = closeProgram(transpose(program, linearInputs, nonzeroCts));
+    if (hoisted.length) throw new Error("internal: the transpose of a closed program captured a tracer");
+    perMask.set(key, (result = closed));
+  }
+  return result;
 }

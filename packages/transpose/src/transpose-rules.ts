@@ -1,4 +1,6 @@
-import { type Params, type Prim, type Tracer, bind, ops } from "@lintra/core-ir";
+import { type FirstOrderPrim, type Params, type Prim, type Tracer, bind1, ops } from "@lintra/core-ir";
+import type { Zero } from "@lintra/jvp";
+import { transposeJit } from "./transpose-jit.js";
 import { type UndefinedPrimal, isUndefined } from "./undefined-primal.js";
 
 const { neg, mul, div, select, convert, reshape, reduceSum, expandReduced, zerosLike, transposeAxes } = ops;
@@ -6,10 +8,20 @@ const { neg, mul, div, select, convert, reshape, reduceSum, expandReduced, zeros
 type Input = Tracer | UndefinedPrimal;
 
 /**
- * Transpose of a linear primitive: given the output cotangent and the inputs (linear
- * ones are UndefinedPrimal), the cotangent of each linear input (null for the others).
+ * Transpose of a linear primitive: given the output cotangents (symbolic zeros where none
+ * reached an output; at least one is not) and the inputs (linear ones are UndefinedPrimal),
+ * the cotangent of each linear input (null for the others).
  */
-export type TransposeRule<P extends Prim> = (ct: Tracer, inputs: Input[], params: Params<P>) => (Tracer | null)[];
+export type TransposeRule<P extends Prim> = (cts: (Tracer | Zero)[], inputs: Input[], params: Params<P>) => (Tracer | null)[];
+
+/** The one-output form the first-order rows are written in: their one cotangent is never zero. */
+type TransposeRule1<P extends Prim> = (ct: Tracer, inputs: Input[], params: Params<P>) => (Tracer | null)[];
+
+function oneOutput(rows: { [P in FirstOrderPrim]?: TransposeRule1<P> }): { [P in FirstOrderPrim]?: TransposeRule<P> } {
+  const out: Record<string, TransposeRule<never>> = {};
+  for (const [name, rule] of Object.entries(rows) as [string, TransposeRule1<never>][]) out[name] = (cts, inputs, params) => rule(cts[0] as Tracer, inputs, params);
+  return out;
+}
 
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => i + from);
 const isIdentity = (perm: readonly number[]) => perm.every((p, i) => p === i);
@@ -60,13 +72,13 @@ function unslice(ct: Tracer, x: Input, { startIndices, strides }: Params<"slice"
     const last = n > 0 ? startIndices[i] + (n - 1) * s + 1 : startIndices[i];
     return [startIndices[i], d - last, s - 1] as const;
   });
-  return bind("pad", [ct, ops.full([], 0, ct.dtype)], { paddingConfig: config });
+  return bind1("pad", [ct, ops.full([], 0, ct.dtype)], { paddingConfig: config });
 }
 
 /** Cotangent of pad's operand: undo the edge padding, then take every (interior+1)-th element. */
 function unpad(ct: Tracer, { paddingConfig }: Params<"pad">): Tracer {
-  const cropped = bind("pad", [ct, ops.full([], 0, ct.dtype)], { paddingConfig: paddingConfig.map(([lo, hi]) => [-lo, -hi, 0] as const) });
-  return bind("slice", [cropped], {
+  const cropped = bind1("pad", [ct, ops.full([], 0, ct.dtype)], { paddingConfig: paddingConfig.map(([lo, hi]) => [-lo, -hi, 0] as const) });
+  return bind1("slice", [cropped], {
     startIndices: cropped.shape.map(() => 0),
     limitIndices: cropped.shape,
     strides: paddingConfig.map(([, , interior]) => interior + 1),
@@ -79,7 +91,7 @@ function unconcatenate(ct: Tracer, inputs: Input[], { dimension }: Params<"conca
     const start = offset;
     offset += x.aval.shape[dimension];
     if (!isUndefined(x)) return null;
-    return bind("slice", [ct], {
+    return bind1("slice", [ct], {
       startIndices: ct.shape.map((_, i) => (i === dimension ? start : 0)),
       limitIndices: ct.shape.map((d, i) => (i === dimension ? offset : d)),
       strides: null,
@@ -88,7 +100,7 @@ function unconcatenate(ct: Tracer, inputs: Input[], { dimension }: Params<"conca
 }
 
 /** Rules for exactly the primitives that are linear in some inputs (registry linearity != "none"). */
-export const transposeRules: { [P in Prim]?: TransposeRule<P> } = {
+const firstOrderTransposeRules: { [P in FirstOrderPrim]?: TransposeRule1<P> } = {
   neg: (ct) => [neg(ct)], // (−)ᵀ = −
   add: (ct, inputs) => onLinear(inputs, () => ct), // (x + y)ᵀ ct = (ct, ct)
   sub: (ct, inputs) => onLinear(inputs, (i) => (i === 0 ? ct : neg(ct))), // (x − y)ᵀ ct = (ct, −ct)
@@ -103,7 +115,7 @@ export const transposeRules: { [P in Prim]?: TransposeRule<P> } = {
   broadcast_in_dim: (ct, [x], params) => [unbroadcast(ct, x, params)], // broadcastᵀ = sum
   reshape: (ct, [x]) => [reshape(ct, x.aval.shape)],
   transpose: (ct, _inputs, { permutation }) => [permute(ct, inverse(permutation))],
-  rev: (ct, _inputs, params) => [bind("rev", [ct], params)], // rev is its own transpose
+  rev: (ct, _inputs, params) => [bind1("rev", [ct], params)], // rev is its own transpose
   slice: (ct, [x], params) => [unslice(ct, x, params)], // sliceᵀ = pad with zeros
   // padᵀ: operand gets the unpadded window; the padding value gets the sum of the rest
   pad: (ct, [x, v], params) => {
@@ -114,22 +126,27 @@ export const transposeRules: { [P in Prim]?: TransposeRule<P> } = {
   concatenate: (ct, inputs, params) => unconcatenate(ct, inputs, params), // concatenateᵀ = slices
 
   reduce_sum: (ct, [x], { axes }) => [expandReduced(ct, x.aval.shape, axes)], // sumᵀ = broadcast
-  cumsum: (ct, _inputs, { axis, reverse }) => [bind("cumsum", [ct], { axis, reverse: !reverse })], // lower-triangular ones, transposed
+  cumsum: (ct, _inputs, { axis, reverse }) => [bind1("cumsum", [ct], { axis, reverse: !reverse })], // lower-triangular ones, transposed
   dot_general: (ct, [x, y], params) => [
     isUndefined(x) ? dotTransposeLhs(ct, y as Tracer, x.aval.ndim, params) : null,
     isUndefined(y) ? dotTransposeRhs(ct, x as Tracer, y.aval.ndim, params) : null,
   ],
 
-  gather: (ct, [x, ...indices], { axes }) => [bind("scatter_add", [zerosLike(x.aval), ct, ...(indices as Tracer[])], { axes }), ...indices.map(() => null)], // gatherᵀ = scatter-add
+  gather: (ct, [x, ...indices], { axes }) => [bind1("scatter_add", [zerosLike(x.aval), ct, ...(indices as Tracer[])], { axes }), ...indices.map(() => null)], // gatherᵀ = scatter-add
   scatter_add: (ct, [x, u, ...indices], { axes }) => [
     isUndefined(x) ? ct : null,
-    isUndefined(u) ? bind("gather", [ct, ...(indices as Tracer[])], { axes }) : null,
+    isUndefined(u) ? bind1("gather", [ct, ...(indices as Tracer[])], { axes }) : null,
     ...indices.map(() => null),
   ],
-  dynamic_slice: (ct, [x, ...starts]) => [bind("dynamic_update_slice", [zerosLike(x.aval), ct, ...(starts as Tracer[])], {}), ...starts.map(() => null)],
+  dynamic_slice: (ct, [x, ...starts]) => [bind1("dynamic_update_slice", [zerosLike(x.aval), ct, ...(starts as Tracer[])], {}), ...starts.map(() => null)],
   dynamic_update_slice: (ct, [x, u, ...starts]) => [
-    isUndefined(x) ? bind("dynamic_update_slice", [ct, zerosLike(u.aval), ...(starts as Tracer[])], {}) : null,
-    isUndefined(u) ? bind("dynamic_slice", [ct, ...(starts as Tracer[])], { sliceSizes: u.aval.shape }) : null,
+    isUndefined(x) ? bind1("dynamic_update_slice", [ct, zerosLike(u.aval), ...(starts as Tracer[])], {}) : null,
+    isUndefined(u) ? bind1("dynamic_slice", [ct, ...(starts as Tracer[])], { sliceSizes: u.aval.shape }) : null,
     ...starts.map(() => null),
   ],
+};
+
+export const transposeRules: { [P in Prim]?: TransposeRule<P> } = {
+  ...oneOutput(firstOrderTransposeRules),
+  jit: transposeJit, // a jit of the transposed body
 };

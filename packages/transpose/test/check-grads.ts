@@ -71,6 +71,6 @@ export function checkGrads2(f: (...xs: Tracer[]) => Tracer, xs: ConcreteArray[],
   checkGrads(g, xs, r, { rtol: 1e-5, atol: 1e-6, ...tol });
 }
 
-import { bind } from "@lintra/core-ir";
-export const mulArrays = (a: Tracer, b: Tracer) => bind("mul", [a, b], {});
-export const sumAll = (a: Tracer) => bind("reduce_sum", [a], { axes: a.shape.map((_, i) => i) });
+import { bind1 } from "@lintra/core-ir";
+export const mulArrays = (a: Tracer, b: Tracer) => bind1("mul", [a, b], {});
+export const sumAll = (a: Tracer) => bind1("reduce_sum", [a], { axes: a.shape.map((_, i) => i) });

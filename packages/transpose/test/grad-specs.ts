@@ -1,4 +1,4 @@
-import { type ConcreteArray, type Prim, type Tracer, bind } from "@lintra/core-ir";
+import { type ConcreteArray, type Prim, type Tracer, bind1 } from "@lintra/core-ir";
 import { type Rng, arr, randArray } from "./check-grads.js";
 
 /**
@@ -16,7 +16,7 @@ export interface GradSpec {
   tol?: { rtol?: number; atol?: number; eps?: number; adjoint?: number };
 }
 
-const b = (prim: Prim, params: object = {}) => (...xs: Tracer[]) => bind(prim, xs, params as never);
+const b = (prim: Prim, params: object = {}) => (...xs: Tracer[]) => bind1(prim, xs, params as never);
 const u = (lo: number, hi: number, shape = [2, 3]) => (r: Rng) => [randArray(r, shape, lo, hi)];
 const u2 = (lo: number, hi: number, lo2 = lo, hi2 = hi, shape = [2, 3]) => (r: Rng) => [randArray(r, shape, lo, hi), randArray(r, shape, lo2, hi2)];
 /** Values of random sign bounded away from zero. */
@@ -68,14 +68,14 @@ export const gradSpecs: GradSpec[] = [
   binary("min", u2(-2, 2)),
   binary("atan2", u2(-2, 2, 0.5, 2)),
 
-  { name: "select", prim: "select", inputs: u2(-2, 2), f: (x, y) => bind("select", [pred, x, y], {}), order2: true },
+  { name: "select", prim: "select", inputs: u2(-2, 2), f: (x, y) => bind1("select", [pred, x, y], {}), order2: true },
   { name: "convert_element_type f64->f32", prim: "convert_element_type", inputs: u(-2, 2), f: b("convert_element_type", { newDtype: "float32" }), tol: { rtol: 1e-4, atol: 1e-5, eps: 1e-2, adjoint: 1e-6 } /* float32 intermediate */ },
   {
     name: "convert_element_type f32->f64",
     prim: "convert_element_type",
     inputs: u(-2, 2),
     // round-trip: the inner cast makes f32 values, the outer one is differentiated at float64 precision
-    f: (x) => bind("convert_element_type", [bind("convert_element_type", [x], { newDtype: "float32" })], { newDtype: "float64" }),
+    f: (x) => bind1("convert_element_type", [bind1("convert_element_type", [x], { newDtype: "float32" })], { newDtype: "float64" }),
     tol: { rtol: 1e-4, atol: 1e-5, eps: 1e-2, adjoint: 1e-6 } /* float32 intermediate */,
   },
 
@@ -113,19 +113,19 @@ export const gradSpecs: GradSpec[] = [
     order2: true,
   },
 
-  { name: "gather", prim: "gather", inputs: u(-2, 2, [3, 2]), f: (x) => bind("gather", [x, idx], { axes: [0] }) },
-  { name: "gather 2-d points", prim: "gather", inputs: u(-2, 2, [2, 3, 2]), f: (x) => bind("gather", [x, idxRows, idxCols], { axes: [0, 1] }) },
+  { name: "gather", prim: "gather", inputs: u(-2, 2, [3, 2]), f: (x) => bind1("gather", [x, idx], { axes: [0] }) },
+  { name: "gather 2-d points", prim: "gather", inputs: u(-2, 2, [2, 3, 2]), f: (x) => bind1("gather", [x, idxRows, idxCols], { axes: [0, 1] }) },
   {
     name: "scatter_add",
     prim: "scatter_add",
     inputs: (r) => [randArray(r, [3, 2]), randArray(r, [4, 2])],
-    f: (x, upd) => bind("scatter_add", [x, upd, idx], { axes: [0] }),
+    f: (x, upd) => bind1("scatter_add", [x, upd, idx], { axes: [0] }),
   },
-  { name: "dynamic_slice", prim: "dynamic_slice", inputs: u(-2, 2, [4, 5]), f: (x) => bind("dynamic_slice", [x, i32(1), i32(3)], { sliceSizes: [2, 2] }) },
+  { name: "dynamic_slice", prim: "dynamic_slice", inputs: u(-2, 2, [4, 5]), f: (x) => bind1("dynamic_slice", [x, i32(1), i32(3)], { sliceSizes: [2, 2] }) },
   {
     name: "dynamic_update_slice",
     prim: "dynamic_update_slice",
     inputs: (r) => [randArray(r, [4, 5]), randArray(r, [2, 3])],
-    f: (x, upd) => bind("dynamic_update_slice", [x, upd, i32(2), i32(1)], {}),
+    f: (x, upd) => bind1("dynamic_update_slice", [x, upd, i32(2), i32(1)], {}),
   },
 ];

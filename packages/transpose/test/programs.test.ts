@@ -1,4 +1,4 @@
-import { type Backend, type ConcreteArray, EscapedTracerError, type Tracer, TransformError, ValueError, bind, defineBackend, evalProgram, setBackend, stageProgram, typecheck } from "@lintra/core-ir";
+import { type Backend, type ConcreteArray, EscapedTracerError, type Tracer, TransformError, ValueError, bind1, defineBackend, evalProgram, setBackend, stageProgram, typecheck } from "@lintra/core-ir";
 import { cpuBackend } from "@lintra/backend-cpu";
 import { linearize } from "@lintra/jvp";
 import { describe, expect, it } from "vitest";
@@ -6,9 +6,9 @@ import { grad, transpose, valueAndGrad, vjp } from "../src/index.js";
 import { arr, randArray, read, rng } from "./check-grads.js";
 import { gradSpecs } from "./grad-specs.js";
 
-const sin = (x: Tracer) => bind("sin", [x], {});
-const mul = (x: Tracer, y: Tracer) => bind("mul", [x, y], {});
-const sum = (x: Tracer) => bind("reduce_sum", [x], { axes: x.shape.map((_, i) => i) });
+const sin = (x: Tracer) => bind1("sin", [x], {});
+const mul = (x: Tracer, y: Tracer) => bind1("mul", [x, y], {});
+const sum = (x: Tracer) => bind1("reduce_sum", [x], { axes: x.shape.map((_, i) => i) });
 
 describe("linearize and transpose (golden programs)", () => {
   it("x => sin(x) * x: primal, linear program over residuals, transpose", () => {
@@ -43,7 +43,7 @@ describe("linearize and transpose (golden programs)", () => {
   });
 
   it("x => sum(exp(x) * 2): a symbolic zero and a broadcast in the transpose", () => {
-    const f = (x: Tracer) => sum(mul(bind("exp", [x], {}), bind("broadcast_in_dim", [arr([2], [], "float32")], { shape: [2], broadcastDimensions: [] })));
+    const f = (x: Tracer) => sum(mul(bind1("exp", [x], {}), bind1("broadcast_in_dim", [arr([2], [], "float32")], { shape: [2], broadcastDimensions: [] })));
     const [, fLin] = linearize(f, arr([0, 1], [2], "float32"));
     const transposed = transpose(fLin.program);
     typecheck(fLin.program);
@@ -69,8 +69,8 @@ describe("work preservation (linearize and transpose grow programs by a constant
   it("holds for every primitive's row and for a composite function", () => {
     const rows: [string, number, number, number][] = [];
     const composite = (x: Tracer, w: Tracer) => {
-      const h = bind("tanh", [bind("dot_general", [x, w], { lhsContracting: [1], rhsContracting: [0], lhsBatch: [], rhsBatch: [] })], {});
-      return sum(mul(h, bind("logistic", [h], {})));
+      const h = bind1("tanh", [bind1("dot_general", [x, w], { lhsContracting: [1], rhsContracting: [0], lhsBatch: [], rhsBatch: [] })], {});
+      return sum(mul(h, bind1("logistic", [h], {})));
     };
     const cases = [
       ...gradSpecs.map((s) => [s.name, s.f, s.inputs(rng(7))] as const),
@@ -103,7 +103,7 @@ describe("fLin", () => {
     const counting = defineBackend({ ...cpuBackend, name: "counting", kernels } as Backend<unknown>);
     setBackend(counting);
     try {
-      const f = (x: Tracer) => sum(mul(bind("exp", [sin(x)], {}), bind("cos", [x], {})));
+      const f = (x: Tracer) => sum(mul(bind1("exp", [sin(x)], {}), bind1("cos", [x], {})));
       const x = arr([0.1, 0.2, 0.3], [3]);
       const [, fLin] = linearize(f, x);
       expect(calls).toContain("exp");
@@ -163,7 +163,7 @@ describe("grad options", () => {
   });
   it("pytree arguments give pytree gradients of the same structure", () => {
     const params = { w: arr([1, 2], [2]), b: [arr([3], [])] };
-    const loss = (p: { w: Tracer; b: Tracer[] }) => sum(mul(mul(p.w, p.w), bind("broadcast_in_dim", [p.b[0]], { shape: [2], broadcastDimensions: [] })));
+    const loss = (p: { w: Tracer; b: Tracer[] }) => sum(mul(mul(p.w, p.w), bind1("broadcast_in_dim", [p.b[0]], { shape: [2], broadcastDimensions: [] })));
     const g = grad(loss)(params) as { w: Tracer; b: Tracer[] };
     expect(g.w).toBeAllclose([6, 12]);
     expect(g.b[0]).toBeAllclose(5);

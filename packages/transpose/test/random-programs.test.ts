@@ -1,4 +1,4 @@
-import { type ConcreteArray, type Tracer, bind, stageProgram, typecheck } from "@lintra/core-ir";
+import { type ConcreteArray, type Tracer, bind1, stageProgram, typecheck } from "@lintra/core-ir";
 import { jacfwd, linearize } from "@lintra/jvp";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -15,7 +15,7 @@ const perm = arr([3, 1, 0, 2], [4], "int32");
 function apply(step: Step, vals: Tracer[]): Tracer {
   const x = vals[step.a % vals.length];
   const y = vals[step.b % vals.length];
-  const u = (p: "sin" | "tanh" | "logistic" | "neg") => bind(p, [x], {});
+  const u = (p: "sin" | "tanh" | "logistic" | "neg") => bind1(p, [x], {});
   switch (step.op) {
     case "sin":
     case "tanh":
@@ -25,19 +25,19 @@ function apply(step: Step, vals: Tracer[]): Tracer {
     case "mul":
     case "add":
     case "sub":
-      return bind(step.op, [x, y], {});
+      return bind1(step.op, [x, y], {});
     case "sumBroadcast":
-      return bind("broadcast_in_dim", [bind("reduce_sum", [x], { axes: [0] })], { shape: [N], broadcastDimensions: [] });
+      return bind1("broadcast_in_dim", [bind1("reduce_sum", [x], { axes: [0] })], { shape: [N], broadcastDimensions: [] });
     case "rev":
-      return bind("rev", [x], { dimensions: [0] });
+      return bind1("rev", [x], { dimensions: [0] });
     case "cumsum":
-      return bind("cumsum", [x], { axis: 0, reverse: step.b % 2 === 0 });
+      return bind1("cumsum", [x], { axis: 0, reverse: step.b % 2 === 0 });
     case "gatherPerm":
-      return bind("gather", [x, perm], { axes: [0] });
+      return bind1("gather", [x, perm], { axes: [0] });
     case "maxPair":
-      return bind("max", [x, y], {});
+      return bind1("max", [x, y], {});
     case "slicePad":
-      return bind("pad", [bind("slice", [x], { startIndices: [1], limitIndices: [N], strides: null }), y.ndim ? bind("reduce_sum", [y], { axes: [0] }) : y], {
+      return bind1("pad", [bind1("slice", [x], { startIndices: [1], limitIndices: [N], strides: null }), y.ndim ? bind1("reduce_sum", [y], { axes: [0] }) : y], {
         paddingConfig: [[0, 1, 0]],
       });
   }

@@ -1,5 +1,5 @@
 import { cpuBackend } from "@lintra/backend-cpu";
-import { type AnyTypedArray, type Backend, type ConcreteArray, ReleasedArrayError, type Tracer, bind, defineBackend, setBackend } from "@lintra/core-ir";
+import { type AnyTypedArray, type Backend, type ConcreteArray, ReleasedArrayError, type Tracer, bind1, defineBackend, setBackend } from "@lintra/core-ir";
 import { jvp, linearize } from "@lintra/jvp";
 import { afterAll, describe, expect, it } from "vitest";
 import { grad, valueAndGrad, vjp } from "../src/index.js";
@@ -22,17 +22,17 @@ const tracking = defineBackend<AnyTypedArray>({
     Object.entries(cpuBackend.kernels).map(([name, k]) => [
       name,
       (...a: unknown[]) => {
-        const out = (k as (...b: unknown[]) => AnyTypedArray)(...a);
-        live.add(out);
-        return out;
+        const outs = (k as (...b: unknown[]) => AnyTypedArray[])(...a);
+        for (const out of outs) live.add(out);
+        return outs;
       },
     ]),
   ),
 } as Backend<AnyTypedArray>);
 
-const sin = (x: Tracer) => bind("sin", [x], {});
-const mul = (x: Tracer, y: Tracer) => bind("mul", [x, y], {});
-const sum = (x: Tracer) => bind("reduce_sum", [x], { axes: [0] });
+const sin = (x: Tracer) => bind1("sin", [x], {});
+const mul = (x: Tracer, y: Tracer) => bind1("mul", [x, y], {});
+const sum = (x: Tracer) => bind1("reduce_sum", [x], { axes: [0] });
 const loss = (x: Tracer) => sum(mul(sin(mul(x, x)), x));
 
 describe("eager transformations release their intermediates", () => {

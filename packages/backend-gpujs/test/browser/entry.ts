@@ -3,7 +3,7 @@
 // in Node (GPU_NUMERICS). The test in src/browser.test.ts bundles this file, serves it and reads the results.
 import { cpuBackend } from "@lintra/backend-cpu";
 import { MODES, casesFor, composites, runCase, runGradientCheck } from "@lintra/conformance";
-import { primitives } from "@lintra/core-ir";
+import { firstOrderPrimitives } from "@lintra/core-ir";
 import { GPU } from "gpu.js";
 import { GPU_NUMERICS, createGpujsBackend } from "../../src/index.js";
 
@@ -32,7 +32,7 @@ async function run(): Promise<PageResult> {
       results[name] = [`threw ${(e as Error).name}: ${(e as Error).message}`];
     }
   };
-  for (const def of primitives()) {
+  for (const def of firstOrderPrimitives()) {
     for (const c of backend.dtypes.flatMap((d) => casesFor(def.name, d))) {
       attempt(c.name, () => runCase(backend, c, cpuBackend, GPU_NUMERICS));
       await new Promise((r) => setTimeout(r, 0)); // let the page breathe between cases

@@ -3,7 +3,7 @@
 // src/browser.test.ts bundles this file, serves it and reads the results.
 import { cpuBackend } from "@lintra/backend-cpu";
 import { casesFor, runCase } from "@lintra/conformance";
-import { primitives } from "@lintra/core-ir";
+import { firstOrderPrimitives } from "@lintra/core-ir";
 import { wasmBackend, wasmMemoryStats, wasmSimdSupported } from "../../src/index.js";
 
 export interface PageResult {
@@ -46,7 +46,7 @@ function watchModules(): { modules: number; simdModules: number } {
 async function run(): Promise<PageResult> {
   const seen = watchModules();
   const results: Record<string, string[]> = {};
-  for (const def of primitives()) {
+  for (const def of firstOrderPrimitives()) {
     for (const c of wasmBackend.dtypes.flatMap((d) => casesFor(def.name, d))) {
       try {
         results[c.name] = runCase(wasmBackend, c, cpuBackend);

@@ -3,3 +3,4 @@ import "./elementwise.js";
 import "./movement.js";
 import "./reduce.js";
 import "./indexing.js";
+import "./jit.js";

@@ -1,9 +1,16 @@
-import { ConcreteArray, type TreeDef, Tracer, ValueError, treeFlatten, treeUnflatten } from "@lintra/core-ir";
+import { ValueError } from "./errors.js";
+import { ConcreteArray } from "./eval.js";
+import { type TreeDef, treeFlatten, treeUnflatten } from "./pytree.js";
+import { Tracer } from "./trace.js";
 
-/** A leaf as an array: JS numbers and booleans become float32 scalars (weakly typed inputs). */
+/**
+ * The one converter of JS leaves to arrays: JS numbers become float32 scalars (weakly typed
+ * inputs), booleans bool scalars, typed arrays keep their dtype.
+ */
 export function asArray(leaf: unknown, where: string): Tracer {
   if (leaf instanceof Tracer) return leaf;
-  if (typeof leaf === "number" || typeof leaf === "boolean") return ConcreteArray.scalar(Number(leaf), "float32");
+  if (typeof leaf === "number") return ConcreteArray.scalar(leaf, "float32");
+  if (typeof leaf === "boolean") return ConcreteArray.scalar(leaf, "bool");
   if (leaf instanceof Float32Array) return ConcreteArray.fromTyped(leaf, [leaf.length], "float32");
   if (leaf instanceof Float64Array) return ConcreteArray.fromTyped(leaf, [leaf.length], "float64");
   if (leaf instanceof Int32Array) return ConcreteArray.fromTyped(leaf, [leaf.length], "int32");

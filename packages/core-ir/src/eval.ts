@@ -1,0 +1,152 @@
+import { type Backend, getBackend } from "./backend.js";
+import { type AnyTypedArray, type DType, toTyped } from "./dtype.js";
+import { ReleasedArrayError, UnsupportedPrimitiveError, ValueError } from "./errors.js";
+import { implRules } from "./higher-order.js";
+import { bufferOn, forgetOwner, noteProduced, releaseOnCollect } from "./memory.js";
+import { type FirstOrderPrim, type HigherOrderPrim, type Params, type Prim, getPrimitive } from "./registry.js";
+import { ShapedArray, type Shape } from "./shape.js";
+import { MainTrace, Trace, Tracer, installEvalTrace } from "./trace.js";
+
+/**
+ * An array with data on a backend. It owns its buffer (see memory.ts): the memory is given
+ * back when the array is garbage collected, or earlier when it is disposed.
+ */
+export class ConcreteArray extends Tracer {
+  private released = false;
+  /**
+   * Memory the JS engine accounts for (never read): without it, a small wrapper object
+   * owning megabytes of backend memory would look free to the collector, which would then
+   * run too rarely to hand dropped buffers back.
+   */
+  private gcHint: ArrayBuffer | null = null;
+
+  constructor(
+    readonly aval: ShapedArray,
+    readonly backend: Backend<any>,
+    private readonly _buffer: unknown,
+    private readonly owned = true,
+  ) {
+    super(evalTrace);
+    if (!owned) return;
+    releaseOnCollect(this, backend, _buffer);
+    const external = backend.externalBytes?.(_buffer) ?? 0;
+    if (external > 0) this.gcHint = new ArrayBuffer(external);
+  }
+
+  /** A view of a buffer someone else owns (the interpreter's): disposing it frees nothing. */
+  static borrow(aval: ShapedArray, backend: Backend<any>, buffer: unknown): ConcreteArray {
+    return new ConcreteArray(aval, backend, buffer, false);
+  }
+
+  /** The backend buffer; throws if the array was released. */
+  get buffer(): unknown {
+    if (this.released) {
+      throw new ReleasedArrayError(
+        `array ${this.aval} was an intermediate of a transformation and was released when it returned; ` +
+          "keep values by returning them (or as aux) instead of storing them from inside the function",
+      );
+    }
+    return this._buffer;
+  }
+
+  /** Give the memory back now (once: a second call does nothing). */
+  dispose(): void {
+    if (this.released) return;
+    this.released = true;
+    this.gcHint = null;
+    if (!this.owned) return;
+    forgetOwner(this);
+    this.backend.release(this._buffer);
+  }
+
+  /** Hand the buffer to the caller, who now owns it; this array becomes unusable. */
+  takeBuffer(): unknown {
+    const buffer = this.buffer;
+    if (!this.owned) return buffer;
+    this.released = true;
+    this.gcHint = null;
+    forgetOwner(this);
+    return buffer;
+  }
+
+  static fromTyped(data: AnyTypedArray | ArrayLike<number>, shape: Shape, dtype: DType, backend: Backend<any> = getBackend()): ConcreteArray {
+    const aval = new ShapedArray(shape, dtype);
+    if (!backend.dtypes.includes(dtype)) {
+      throw new UnsupportedPrimitiveError("array", backend.name, dtype);
+    }
+    const typed = toTyped(dtype, data as ArrayLike<number>);
+    if (typed.length !== aval.size) throw new ValueError(`array data has ${typed.length} elements; shape ${aval} needs ${aval.size}`);
+    return new ConcreteArray(aval, backend, backend.fromTyped(typed, aval));
+  }
+
+  static scalar(value: number | boolean, dtype: DType, backend: Backend<any> = getBackend()): ConcreteArray {
+    return ConcreteArray.fromTyped([Number(value)], [], dtype, backend);
+  }
+
+  /** The data, as a fresh typed array. */
+  readSync(): AnyTypedArray {
+    return this.backend.read(this.buffer, this.aval).slice();
+  }
+
+  async readAsync(): Promise<AnyTypedArray> {
+    const data = this.backend.readAsync ? await this.backend.readAsync(this.buffer, this.aval) : this.backend.read(this.buffer, this.aval);
+    return data.slice();
+  }
+}
+
+/** A buffer with its type and the backend holding it (a concrete array is one). */
+export interface BufferRef {
+  readonly buffer: unknown;
+  readonly aval: ShapedArray;
+  readonly backend: Backend<any>;
+}
+
+/** Run one first-order primitive's kernel on `backend`; the caller owns the output buffers. */
+export function runKernel<P extends FirstOrderPrim>(
+  backend: Backend<any>,
+  prim: P,
+  inputs: readonly BufferRef[],
+  params: Params<P>,
+  outAvals: ShapedArray[],
+): unknown[] {
+  const kernel = backend.kernels[prim];
+  if (!kernel) throw new UnsupportedPrimitiveError(prim, backend.name);
+  const dtypes = [...outAvals.map((a) => a.dtype), ...inputs.map((t) => t.aval.dtype)];
+  const missing = dtypes.find((d) => !backend.dtypes.includes(d));
+  if (missing) throw new UnsupportedPrimitiveError(prim, backend.name, missing);
+  const ins = inputs.map((c) => bufferOn(c.backend, c.buffer, c.aval, backend));
+  try {
+    return kernel(
+      ins.map((i) => i.buffer),
+      inputs.map((c) => c.aval),
+      params,
+      outAvals,
+    );
+  } finally {
+    for (const i of ins) if (i.copied) backend.release(i.buffer);
+  }
+}
+
+class EvalTrace extends Trace {
+  lift(val: Tracer): Tracer {
+    return val;
+  }
+  processPrimitive<P extends Prim>(prim: P, tracers: Tracer[], params: Params<P>, outAvals: ShapedArray[]): Tracer[] {
+    const concretes = tracers as ConcreteArray[];
+    if (getPrimitive(prim).higherOrder) {
+      const impl = implRules[prim as HigherOrderPrim];
+      return impl(concretes, params as never, outAvals);
+    }
+    const backend = getBackend();
+    const outs = runKernel(backend, prim as FirstOrderPrim, concretes, params as never, outAvals);
+    return outs.map((buf, i) => {
+      const result = new ConcreteArray(outAvals[i], backend, buf);
+      noteProduced(result);
+      return result;
+    });
+  }
+}
+
+const evalMain = new MainTrace(-1, "eval", (main) => new EvalTrace(main), null);
+const evalTrace: Trace = evalMain.trace;
+installEvalTrace(evalMain);

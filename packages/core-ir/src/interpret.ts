@@ -1,0 +1,176 @@
+/**
+ * The interpreter for a whole program (what `jit` runs): kernels on plain backend buffers,
+ * each intermediate released right after its last use, no array wrappers or finalizers
+ * in between. A backend that can compile a program gets it whole instead.
+ */
+import type { Backend, Executable } from "./backend.js";
+import { toTyped } from "./dtype.js";
+import { ConcreteArray, runKernel } from "./eval.js";
+import { implRules, inlineRules } from "./higher-order.js";
+import { bufferOn } from "./memory.js";
+import { type Atom, type Eqn, Lit, type Program, Var } from "./program.js";
+import { type FirstOrderPrim, type HigherOrderPrim, getPrimitive } from "./registry.js";
+
+/** A buffer and whether this run owns it (may release it) or borrows it. */
+interface Slot {
+  readonly buffer: unknown;
+  readonly owned: boolean;
+}
+
+/** For each variable, the index of the last equation that reads it (outputs: never released). */
+function lastUses(program: Program): Map<Var, number> {
+  const last = new Map<Var, number>();
+  program.eqns.forEach((e, i) => e.inputs.forEach((a) => a instanceof Var && last.set(a, i)));
+  for (const a of program.outs) if (a instanceof Var) last.set(a, Infinity);
+  return last;
+}
+
+/**
+ * The buffers of one run. Owned buffers carry a count of the variables holding them (a
+ * sub-program may pass an input through to an output), and are released when it drops to
+ * zero; borrowed ones (inputs, constants) are never released here.
+ */
+class Run {
+  private readonly env = new Map<Var, unknown>();
+  private readonly holders = new Map<unknown, number>();
+  private readonly literals: unknown[] = [];
+  constructor(private readonly backend: Backend<any>) {}
+
+  read(a: Atom): Slot {
+    if (a instanceof Lit) {
+      const buffer = this.backend.fromTyped(toTyped(a.aval.dtype, [a.value]), a.aval);
+      this.literals.push(buffer);
+      return { buffer, owned: false };
+    }
+    const buffer = this.env.get(a);
+    return { buffer, owned: this.holders.has(buffer) };
+  }
+
+  /** Bind `v`; an owned slot, or a borrowed one aliasing a buffer this run owns, adds a holder. */
+  set(v: Var, slot: Slot): void {
+    this.env.set(v, slot.buffer);
+    const n = this.holders.get(slot.buffer);
+    if (slot.owned || n !== undefined) this.holders.set(slot.buffer, (n ?? 0) + 1);
+  }
+
+  release(v: Var): void {
+    const buffer = this.env.get(v);
+    this.env.delete(v);
+    const n = this.holders.get(buffer);
+    if (n === undefined) return;
+    if (n > 1) this.holders.set(buffer, n - 1);
+    else {
+      this.holders.delete(buffer);
+      this.backend.release(buffer);
+    }
+  }
+
+  /** Hand the buffers of `results` to the caller: they leave this run's care. */
+  handOver(results: readonly Var[]): Slot[] {
+    const slots: Slot[] = [];
+    for (const v of results) {
+      const buffer = this.env.get(v);
+      const owned = this.holders.delete(buffer);
+      slots.push({ buffer, owned });
+    }
+    return slots;
+  }
+
+  /** Give back everything this run still owns, and its literals. */
+  releaseAll(): void {
+    for (const b of this.holders.keys()) this.backend.release(b);
+    this.holders.clear();
+    for (const b of this.literals) this.backend.release(b);
+    this.literals.length = 0;
+  }
+}
+
+function runEqn(run: Run, backend: Backend<any>, eqn: Eqn): Slot[] {
+  const ins = eqn.inputs.map((a) => run.read(a));
+  const avals = eqn.inputs.map((a) => a.aval);
+  const outAvals = eqn.outs.map((v) => v.aval);
+  if (!getPrimitive(eqn.prim).higherOrder) {
+    const refs = ins.map((s, i) => ({ buffer: s.buffer, aval: avals[i], backend }));
+    return runKernel(backend, eqn.prim as FirstOrderPrim, refs, eqn.params as never, outAvals).map((buffer) => ({ buffer, owned: true }));
+  }
+  const prim = eqn.prim as HigherOrderPrim;
+  const borrowed = ins.map((s) => ({ buffer: s.buffer, owned: false }));
+  const body = inlineRules[prim]?.(eqn.params as never);
+  let outs: Slot[];
+  if (body) outs = runSlots(body, backend, borrowed);
+  else {
+    // Any other higher-order primitive: its impl rule on views; it returns new arrays or its inputs.
+    const views = ins.map((s, i) => ConcreteArray.borrow(avals[i], backend, s.buffer));
+    outs = implRules[prim](views, eqn.params as never, outAvals).map((r) => (views.includes(r) ? { buffer: r.buffer, owned: false } : { buffer: r.takeBuffer(), owned: true }));
+  }
+  return outs;
+}
+
+/** Run `program` on slots; the result slots are owned by the caller where `owned`. */
+function runSlots(program: Program, backend: Backend<any>, inputs: readonly Slot[]): Slot[] {
+  const run = new Run(backend);
+  const last = lastUses(program);
+  program.constBinders.forEach((v, i) => {
+    const c = program.consts[i] as ConcreteArray;
+    const { buffer, copied } = bufferOn(c.backend, c.buffer, c.aval, backend);
+    run.set(v, { buffer, owned: copied });
+  });
+  program.inBinders.forEach((v, i) => run.set(v, inputs[i]));
+  try {
+    program.eqns.forEach((eqn, i) => {
+      const outs = runEqn(run, backend, eqn);
+      eqn.outs.forEach((v, j) => run.set(v, outs[j]));
+      for (const v of eqn.outs) if (!last.has(v)) run.release(v);
+      for (const a of eqn.inputs) if (a instanceof Var && last.get(a) === i) run.release(a);
+    });
+  } catch (e) {
+    run.releaseAll();
+    throw e;
+  }
+  // Literal outputs get buffers of their own; a variable output twice is owned once.
+  const results = program.outs.map((a) => (a instanceof Var ? a : new Var(a.aval)));
+  program.outs.forEach((a, i) => {
+    if (a instanceof Lit) run.set(results[i], { buffer: backend.fromTyped(toTyped(a.aval.dtype, [a.value]), a.aval), owned: true });
+  });
+  const slots = run.handOver(results);
+  run.releaseAll();
+  return slots;
+}
+
+const executables = new WeakMap<Program, Map<Backend<any>, Executable<unknown>>>();
+
+function compiled(backend: Backend<any>, program: Program): Executable<unknown> | undefined {
+  if (!backend.compile) return undefined;
+  let perBackend = executables.get(program);
+  if (!perBackend) executables.set(program, (perBackend = new Map()));
+  let exe = perBackend.get(backend);
+  if (!exe) perBackend.set(backend, (exe = backend.compile(program) as Executable<unknown>));
+  return exe;
+}
+
+/**
+ * Run a closed program on concrete arrays: one array per output. Outputs that are inputs
+ * or constants come back as those arrays (arrays are immutable), the rest are new.
+ */
+export function runProgram(program: Program, args: readonly ConcreteArray[], backend: Backend<any>): ConcreteArray[] {
+  const inputs = args.map((a) => {
+    const { buffer, copied } = bufferOn(a.backend, a.buffer, a.aval, backend);
+    return { buffer, owned: copied };
+  });
+  const exe = compiled(backend, program);
+  if (exe) {
+    const outs = exe(inputs.map((s) => s.buffer));
+    inputs.forEach((s) => s.owned && backend.release(s.buffer));
+    return outs.map((b, i) => new ConcreteArray(program.outAvals[i], backend, b));
+  }
+  const outs = runSlots(program, backend, inputs);
+  const byBuffer = new Map<unknown, ConcreteArray>();
+  args.forEach((a) => byBuffer.set(a.buffer, a));
+  program.consts.forEach((c) => byBuffer.set((c as ConcreteArray).buffer, c as ConcreteArray));
+  return outs.map((s, i) => {
+    if (!s.owned) return byBuffer.get(s.buffer)!;
+    const array = new ConcreteArray(program.outAvals[i], backend, s.buffer);
+    byBuffer.set(s.buffer, array);
+    return array;
+  });
+}

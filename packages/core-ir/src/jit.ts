@@ -1,0 +1,119 @@
+/**
+ * `jit(f)`: stage `f` once per signature into a closed program and apply it as one `jit`
+ * equation. Eagerly the program runs through the interpreter (or the backend's compiled
+ * form); under a transformation the equation is transformed by its rules like any other.
+ */
+import { getBackend } from "./backend.js";
+import { TransformError, ValueError } from "./errors.js";
+import { flattenArgs } from "./leaves.js";
+import { LruCache } from "./lru.js";
+import { type ClosedProgram, closeProgram } from "./program.js";
+import { type TreeDef, treeDefString, treeFlatten, treeUnflatten } from "./pytree.js";
+import { stageProgram } from "./staging.js";
+import { type Tracer, bind } from "./trace.js";
+
+/** Programs each jitted function keeps, one per signature, least recently used dropped first. */
+export const JIT_CACHE_SIZE = 64;
+
+export interface JitOptions {
+  /** Positional arguments that are JS values, not arrays: their values are part of the signature. */
+  staticArgnums?: number | readonly number[];
+}
+
+interface Staged {
+  readonly program: ClosedProgram;
+  /** Values of enclosing transformations the function closed over: leading inputs of the program. */
+  readonly hoisted: Tracer[];
+  readonly outDef: TreeDef;
+}
+
+function checkStaticArgnums(staticArgnums: JitOptions["staticArgnums"], name: string): number[] {
+  const nums = staticArgnums === undefined ? [] : typeof staticArgnums === "number" ? [staticArgnums] : [...staticArgnums];
+  for (const n of nums) {
+    if (!Number.isInteger(n) || n < 0) throw new ValueError(`jit(${name}): staticArgnums ${JSON.stringify(staticArgnums)} must be non-negative integers`);
+  }
+  if (new Set(nums).size !== nums.length) throw new ValueError(`jit(${name}): staticArgnums ${JSON.stringify(staticArgnums)} has duplicates`);
+  return nums;
+}
+
+/** A static argument's part of the cache key: JSON for JS data, identity for anything else. */
+const identities = new WeakMap<object, number>();
+let nextIdentity = 0;
+function staticKey(value: unknown): string {
+  if (typeof value === "function" || (typeof value === "object" && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype)) {
+    let id = identities.get(value as object);
+    if (id === undefined) identities.set(value as object, (id = ++nextIdentity));
+    return `#${id}`;
+  }
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** The path (`[1].w`) of the first output leaf that is not an array or a JS number/boolean, if any. */
+function badLeafPath(tree: unknown, path = ""): string | null {
+  if (tree === null || tree === undefined || typeof tree === "number" || typeof tree === "boolean" || ArrayBuffer.isView(tree)) return null;
+  if (Array.isArray(tree)) {
+    for (let i = 0; i < tree.length; i++) {
+      const p = badLeafPath(tree[i], `${path}[${i}]`);
+      if (p !== null) return p;
+    }
+    return null;
+  }
+  if (typeof tree === "object" && Object.getPrototypeOf(tree) === Object.prototype) {
+    for (const [k, v] of Object.entries(tree)) {
+      const p = badLeafPath(v, `${path}.${k}`);
+      if (p !== null) return p;
+    }
+    return null;
+  }
+  return typeof tree === "object" && "aval" in (tree as object) ? null : path || "(the output)";
+}
+
+function flattenOutput(out: unknown, name: string): [Tracer[], TreeDef] {
+  const bad = badLeafPath(out);
+  if (bad !== null) {
+    throw new TransformError(`jit(${name}): output leaf at ${bad} is not an array (got ${typeof out === "object" ? "a non-array value" : typeof out}); return arrays, numbers or pytrees of them`);
+  }
+  const [leaves, def] = treeFlatten(out);
+  return [flattenArgs(leaves, `jit(${name}) output`)[0], def];
+}
+
+/**
+ * Compile `f` as one program per signature (pytree structure, shapes, dtypes, static
+ * argument values, backend). `f` runs exactly once per signature, on abstract values.
+ */
+export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions = {}): (...args: Parameters<F>) => ReturnType<F> {
+  if (typeof f !== "function") throw new TransformError(`jit: expected a function, got ${typeof f}`);
+  const name = f.name || "fn";
+  const statics = checkStaticArgnums(options.staticArgnums, name);
+  const cache = new LruCache<string, Staged>(JIT_CACHE_SIZE);
+
+  const stage = (args: unknown[], dynamicDef: TreeDef, avals: Tracer["aval"][]): Staged => {
+    let outDef: TreeDef | null = null;
+    const program = stageProgram((...xs) => {
+      const dynamicArgs = treeUnflatten(dynamicDef, xs) as unknown[];
+      let j = 0;
+      const full = args.map((a, i) => (statics.includes(i) ? a : dynamicArgs[j++]));
+      const [outs, def] = flattenOutput(f(...full), name);
+      outDef = def;
+      return outs;
+    }, avals);
+    const { closed, hoisted } = closeProgram(program);
+    return { program: closed, hoisted, outDef: outDef! };
+  };
+
+  return (...args: unknown[]) => {
+    const outOfRange = statics.find((n) => n >= args.length);
+    if (outOfRange !== undefined) throw new ValueError(`jit(${name}): staticArgnums includes ${outOfRange} but the call has ${args.length} arguments`);
+    const dynamicArgs = args.filter((_, i) => !statics.includes(i));
+    const [leaves, dynamicDef] = flattenArgs(dynamicArgs, `jit(${name})`);
+    const key = [treeDefString(dynamicDef), leaves.map((l) => l.aval.toString()).join(","), statics.map((i) => staticKey(args[i])).join(","), getBackend().name].join("|");
+    let staged = cache.get(key);
+    if (!staged) {
+      staged = stage(args, dynamicDef, leaves.map((l) => l.aval));
+      // A program that closed over tracers of an enclosing transformation is valid only now.
+      if (staged.hoisted.length === 0) cache.set(key, staged);
+    }
+    const outs = bind("jit", [...staged.hoisted, ...leaves], { name, program: staged.program });
+    return treeUnflatten(staged.outDef, outs) as ReturnType<F>;
+  };
+}

@@ -1,0 +1,50 @@
+/** The JVP rule of `jit`: a jit of the body's JVP program. */
+import { type ClosedProgram, type Params, type Program, type ShapedArray, type Tracer, bind, closeProgram, evalProgram, stageProgram } from "@lintra/core-ir";
+import { jvpFlat } from "./jvp-trace.js";
+import { type Tangent, Zero, isZero } from "./zero.js";
+
+interface JvpProgram {
+  /** Primals, then the non-zero tangents -> primal outputs, then the non-zero output tangents. */
+  readonly program: ClosedProgram;
+  readonly outNonzero: readonly boolean[];
+}
+
+const cache = new WeakMap<Program, Map<string, JvpProgram>>();
+
+/** The JVP of a closed program for the given non-zero input tangents (cached per program and mask). */
+export function jvpProgram(program: ClosedProgram, nonzeros: readonly boolean[]): JvpProgram {
+  const key = nonzeros.map(Number).join("");
+  let perMask = cache.get(program);
+  if (!perMask) cache.set(program, (perMask = new Map()));
+  let result = perMask.get(key);
+  if (!result) perMask.set(key, (result = stageJvp(program, nonzeros)));
+  return result;
+}
+
+function stageJvp(program: ClosedProgram, nonzeros: readonly boolean[]): JvpProgram {
+  const avals = program.inAvals;
+  const n = avals.length;
+  let outNonzero: boolean[] = [];
+  const staged = stageProgram(
+    (...xs) => {
+      let j = n;
+      const tangents: Tangent[] = avals.map((a, i) => (nonzeros[i] ? xs[j++] : new Zero(a)));
+      const [outs, touts] = jvpFlat((...ys) => evalProgram(program, ys), xs.slice(0, n), tangents);
+      outNonzero = touts.map((t) => !isZero(t));
+      return [...outs, ...touts.filter((t): t is Tracer => !isZero(t))];
+    },
+    [...avals, ...avals.filter((_, i) => nonzeros[i])],
+  );
+  const { closed, hoisted } = closeProgram(staged);
+  if (hoisted.length) throw new Error("internal: the JVP of a closed program captured a tracer");
+  return { program: closed, outNonzero };
+}
+
+export function jitJvp(primals: Tracer[], tangents: Tangent[], params: Params<"jit">, outAvals: ShapedArray[]): [Tracer[], Tangent[]] {
+  const nonzeros = tangents.map((t) => !isZero(t));
+  const { program, outNonzero } = jvpProgram(params.program, nonzeros);
+  const outs = bind("jit", [...primals, ...tangents.filter((t): t is Tracer => !isZero(t))], { name: `jvp(${params.name})`, program });
+  const n = outAvals.length;
+  let j = n;
+  return [outs.slice(0, n), outNonzero.map((nz, i) => (nz ? outs[j++] : new Zero(outAvals[i])))];
+}
