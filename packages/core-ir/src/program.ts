@@ -147,16 +147,10 @@ export function dce(program: Program): Program {
     let eqn = program.eqns[i];
     const used = eqn.outs.map((v) => live.has(v));
     if (!used.some(Boolean)) continue;
-    let usedInputs = eqn.inputs.map(() => true);
-    if (getPrimitive(eqn.prim).higherOrder) {
-      const narrowed = dceRules[eqn.prim as HigherOrderPrim](eqn as never, used);
-      eqn = narrowed.eqn;
-      usedInputs = narrowed.usedInputs;
-    }
+    // A narrowed higher-order equation reads all of its (remaining) inputs.
+    if (getPrimitive(eqn.prim).higherOrder) eqn = dceRules[eqn.prim as HigherOrderPrim](eqn as never, used).eqn;
     kept.push(eqn);
-    eqn.inputs.forEach((a, j) => {
-      if (a instanceof Var && usedInputs[j]) live.add(a);
-    });
+    for (const a of eqn.inputs) if (a instanceof Var) live.add(a);
   }
   kept.reverse();
   const constIdx = program.constBinders.map((v, i) => (live.has(v) ? i : -1)).filter((i) => i >= 0);

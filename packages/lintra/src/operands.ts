@@ -68,20 +68,10 @@ export function broadcastTo(x: Tracer, shape: Shape, op: string): Tracer {
   return lax.broadcastInDim(x, shape, x.shape.map((_, i) => lead + i));
 }
 
-/**
- * Operands brought into the innermost transformation among them, so that broadcasting a
- * constant operand (a literal scalar) is staged there instead of computed into a constant.
- */
-function intoInnermostTrace(xs: readonly Tracer[]): Tracer[] {
-  if (xs.length === 0) return [];
-  const top = xs.reduce((a, b) => (b._trace.main.level > a._trace.main.level ? b : a));
-  return xs.map((x) => top._trace.fullRaise(x));
-}
-
 /** Operands broadcast to their common shape. */
 export function broadcastArgs(op: string, xs: readonly Tracer[]): Tracer[] {
   const shape = broadcastShapes(op, xs.map((x) => x.shape));
-  return intoInnermostTrace(xs).map((x) => broadcastTo(x, shape, op));
+  return xs.map((x) => broadcastTo(x, shape, op));
 }
 
 /** Promote, broadcast, apply: the pattern behind every NumPy elementwise function. */
@@ -98,8 +88,8 @@ export function elementwise(
 export const toInexact = (d: DType): DType => (d === "int32" || d === "bool" ? "float32" : d);
 export const toNumeric = (d: DType): DType => (d === "bool" ? "int32" : d);
 
-/** A scalar of `x`'s dtype, broadcast to `x`'s shape (a literal in staged programs). */
+/** A scalar of `x`'s dtype, broadcast to `x`'s shape (a literal, broadcast by a staged equation, in programs). */
 export function fullLikeScalar(x: Tracer, value: number): Tracer {
   const s = ConcreteArray.scalar(value, x.dtype);
-  return x.ndim === 0 ? s : lax.broadcastInDim(x._trace.fullRaise(s), x.shape, []);
+  return x.ndim === 0 ? s : lax.broadcastInDim(s, x.shape, []);
 }

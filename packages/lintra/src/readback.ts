@@ -11,7 +11,8 @@ export function concrete(x: Tracer, method: string): ConcreteArray {
   if (x instanceof ConcreteArray) return x;
   throw new ConcretizationError(
     `${method}(): the array ${x.aval} is abstract here: it is a tracer of the '${x._trace.main.name}' transformation, ` +
-      "whose values are not known while the function is being transformed; return it from the function and read the result instead",
+      "whose values are not known while the function is being transformed; return it from the function and read the result instead. " +
+      "To branch or loop on a traced value use lax.cond / lax.whileLoop; under jit, pass JS values that decide control flow with staticArgnums",
   );
 }
 

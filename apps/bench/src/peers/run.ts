@@ -41,15 +41,16 @@ export interface Peer {
   mlp(data: MlpData, lr: number): MlpCase;
 }
 
-const quick = process.env.BENCH_QUICK === "1";
-
 export function emit(record: BenchRecord): void {
   process.stdout.write(`${JSON.stringify(record)}\n`);
 }
 
-/** Median (and minimum) wall time of `fn` in ms, after warm-up; at least 5 runs, up to ~2 s. */
+/**
+ * Median (and minimum) wall time of `fn` in ms, after warm-up; at least 5 runs, up to ~2 s.
+ * BENCH_QUICK=1 (read at each call): a few runs, to try a script out.
+ */
 export function measure(fn: () => unknown): { ms: number; minMs: number; runs: number } {
-  const { warmup, minRuns, maxRuns, budgetMs } = quick
+  const { warmup, minRuns, maxRuns, budgetMs } = process.env.BENCH_QUICK === "1"
     ? { warmup: 1, minRuns: 2, maxRuns: 3, budgetMs: 100 }
     : { warmup: 2, minRuns: 5, maxRuns: 31, budgetMs: 2000 };
   for (let i = 0; i < warmup; i++) fn();

@@ -1,4 +1,4 @@
-import { ConcreteArray, type DType, type Shape, Tracer, ValueError, assertDType, checkShape, promoteTypes } from "@lintra/core-ir";
+import { type DType, type Shape, Tracer, ValueError, assertDType, checkShape, promoteTypes } from "@lintra/core-ir";
 import { type HostData } from "../host-data.js";
 import * as lax from "../lax.js";
 import { type ArrayLike, asArray, broadcastTo, cast } from "../operands.js";
@@ -70,8 +70,12 @@ export function onesLike(x: Tracer, { dtype }: DTypeOption = {}): Tracer {
   return ones(x.shape, { dtype: dtype ?? x.dtype });
 }
 
-function fromValues(values: number[], shape: Shape, dtype: DType): Tracer {
-  return ConcreteArray.fromTyped(values, shape, dtype);
+/** `iota` along `dimension` of `shape`, times `step`, plus `start`, in `dtype` (one staged expression, no data). */
+function affineIota(shape: Shape, dimension: number, start: number, step: number, dtype: DType): Tracer {
+  const i = lax.iota(dtype === "bool" ? "int32" : dtype, shape, dimension);
+  const scaled = step === 1 ? i : lax.mul(i, full(shape, step, { dtype: i.dtype }));
+  const shifted = start === 0 ? scaled : lax.add(scaled, full(shape, start, { dtype: i.dtype }));
+  return cast(shifted, dtype);
 }
 
 /**
@@ -83,7 +87,7 @@ export function arange(start: number, stop?: number, step = 1, { dtype }: DTypeO
   if (step === 0 || !Number.isFinite(step)) throw new ValueError(`arange: step is ${step}; expected a finite non-zero number`);
   const d = dtype ?? ([start, stop, step].every(Number.isInteger) ? "int32" : "float32");
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  return fromValues(Array.from({ length: n }, (_, i) => start + i * step), [n], d);
+  return affineIota([n], 0, start, step, d);
 }
 
 export interface LinspaceOptions extends DTypeOption {
@@ -95,9 +99,11 @@ export function linspace(start: number, stop: number, num = 50, { endpoint = tru
   if (!Number.isInteger(num) || num < 0) throw new ValueError(`linspace: num is ${num}; expected a non-negative integer`);
   const div = endpoint ? num - 1 : num;
   const step = div > 0 ? (stop - start) / div : 0;
-  const values = Array.from({ length: num }, (_, i) => start + i * step);
-  if (endpoint && num > 1) values[num - 1] = stop;
-  return fromValues(values, [num], dtype);
+  const values = affineIota([num], 0, start, step, dtype);
+  if (!endpoint || num < 2) return values;
+  // The last value is `stop` exactly, not start + (num - 1)·step rounded.
+  const isLast = lax.eq(lax.iota("int32", [num], 0), full([num], num - 1, { dtype: "int32" }));
+  return lax.select(isLast, full([num], stop, { dtype }), values);
 }
 
 export interface EyeOptions extends DTypeOption {
@@ -108,8 +114,9 @@ export interface EyeOptions extends DTypeOption {
 /** An n × m matrix with ones on diagonal k. */
 export function eye(n: number, m = n, { k = 0, dtype = "float32" }: EyeOptions = {}): Tracer {
   checkShape([n, m], "eye");
-  const values = Array.from({ length: n * m }, (_, i) => (Math.floor(i / m) + k === i % m ? 1 : 0));
-  return fromValues(values, [n, m], dtype);
+  const row = affineIota([n, m], 0, k, 1, "int32");
+  const col = lax.iota("int32", [n, m], 1);
+  return cast(lax.eq(row, col), dtype);
 }
 
 /** A copy of x converted to `dtype` (float -> int32 truncates toward zero; -> bool is x != 0). */
