@@ -1,4 +1,4 @@
-import type { ShapedArray } from "@lintra/core-ir";
+import { type ShapedArray, paramsKey } from "@lintra/core-ir";
 import { KernelCache } from "./compile.js";
 import { BYTES, LinearMemory, type WasmBuffer } from "./memory.js";
 
@@ -25,5 +25,5 @@ export function allocFor(aval: ShapedArray): WasmBuffer {
 
 /** A cache key from the primitive, its avals and params. */
 export function kernelKey(prim: string, avals: readonly ShapedArray[], params: unknown, out: ShapedArray): string {
-  return `${prim}|${avals.map(String).join(";")}|${JSON.stringify(params)}|${out}`;
+  return `${prim}|${avals.map(String).join(";")}|${paramsKey(params)}|${out}`;
 }

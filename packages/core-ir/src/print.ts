@@ -1,11 +1,12 @@
 import { shortDType } from "./dtype.js";
-import { type Atom, Lit, Program, type Var } from "./program.js";
+import { type Atom, Lit, Program, type Var, subPrograms } from "./program.js";
 
 // Pretty-printer: { lambda a:f32[] ; b:f32[3] . let c:f32[3] = sin b ... in ( c ) }
 // Sub-programs of higher-order equations print nested and indented, naming their
 // variables on from the enclosing program's (as JAX does), so no name is ambiguous.
 
-function nameOf(i: number): string {
+/** a, b, …, z, aa, ab, …: variable names in binding order. */
+export function nameOf(i: number): string {
   let s = "";
   do {
     s = String.fromCharCode(97 + (i % 26)) + s;
@@ -50,8 +51,7 @@ function print(program: Program, namer: Namer): string {
   const ins = program.inBinders.map((v) => namer.bind(v)).join(" ");
   const header = `{ lambda ${consts ? consts + " ; " : ""}${ins} .`;
   const lines = program.eqns.map((e) => {
-    const subs = Object.values(e.params as object).flatMap((v) => (v instanceof Program ? [v] : Array.isArray(v) ? v.filter((x) => x instanceof Program) : []));
-    const bodies = subs.map((p) => print(p, namer));
+    const bodies = subPrograms(e.params).map((p) => print(p, namer));
     const lhs = e.outs.map((v) => namer.bind(v)).join(" ");
     const head = `${lhs} = ${e.prim}${fmtParams(e.params as object)}`;
     const args = e.inputs.map((a) => namer.atom(a)).join(" ");

@@ -2,6 +2,7 @@ import { TypecheckError } from "./errors.js";
 import { ConcreteArray } from "./eval.js";
 import { dceRules } from "./higher-order.js";
 import { prettyPrint } from "./print.js";
+import { toSource } from "./source/to-source.js";
 import { type HigherOrderPrim, type Params, type Prim, abstractEval, getPrimitive } from "./registry.js";
 import { ShapedArray } from "./shape.js";
 import { type Tracer, bind } from "./trace.js";
@@ -60,6 +61,10 @@ export class Program {
   }
   toString(): string {
     return prettyPrint(this);
+  }
+  /** Standalone JavaScript computing this program (see `toSource`). */
+  toSource(): string {
+    return toSource(this);
   }
 }
 

@@ -1,0 +1,20 @@
+import type { HigherOrderSourceEmitterTable } from "./types.js";
+
+/*
+ * Higher-order primitives: their bodies are written inline, as nested functions. A new
+ * higher-order primitive adds its row here (scan as a loop around its body, cond as an
+ * if/else over its branches, …); until then `toSource` names it in a TransformError.
+ */
+
+export const higherOrderSourceEmitters: HigherOrderSourceEmitterTable = {
+  /**
+   * jit: the sub-program as an arrow function called at once with the equation's inputs,
+   * `const [d] = ((e, f) => { … return [g]; })(b, c);`. The sub-program's variables are
+   * named on from the enclosing program's (as the printer names them): nothing is shadowed.
+   */
+  jit: ({ ins, params: { program }, outs, writeFunction }) => {
+    const lhs = `const [${outs.map((o) => o.name).join(", ")}]`;
+    const args = ins.map((x) => x.ref).join(", ");
+    writeFunction(program, (params) => `${lhs} = ((${params.join(", ")}) => {`, `})(${args});`);
+  },
+};
