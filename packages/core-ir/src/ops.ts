@@ -2,6 +2,7 @@ import type { DType } from "./dtype.js";
 import type { Params } from "./registry.js";
 import type { Shape } from "./shape.js";
 import { ConcreteArray } from "./eval.js";
+import { noteProduced } from "./memory.js";
 import { type Tracer, bind1 as bind } from "./trace.js";
 
 /*
@@ -28,6 +29,8 @@ export function broadcastInDim(x: Tracer, shape: Shape, broadcastDimensions: rea
 /** An array of `shape` filled with `value`: a scalar literal broadcast (staged as one equation). */
 export function full(shape: Shape, value: number, dtype: DType): Tracer {
   const scalar = ConcreteArray.scalar(value, dtype);
+  // A rule's constant is transformation-internal work like its kernels' outputs.
+  noteProduced(scalar);
   return shape.length === 0 ? scalar : broadcastInDim(scalar, shape, []);
 }
 
