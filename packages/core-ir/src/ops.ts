@@ -1,30 +1,20 @@
 import type { DType } from "./dtype.js";
-import type { Params } from "./registry.js";
-import type { Shape } from "./shape.js";
 import { ConcreteArray } from "./eval.js";
+import { broadcastInDim, convertElementType, reduceSum as reduceSumPrim } from "./lax.js";
 import { noteProduced } from "./memory.js";
-import { type Tracer, bind1 as bind } from "./trace.js";
+import type { Shape } from "./shape.js";
+import type { Tracer } from "./trace.js";
 
 /*
- * Thin wrappers over `bind` for the rule tables (JVP, transpose), which think in
- * primitives with explicit shapes. User code goes through `lintra`'s np/lax instead.
+ * What the rule tables (JVP, transpose) build with: every primitive's wrapper from `lax`
+ * (the one layer over `bind`), plus the few composites rules keep needing.
  */
+export * from "./lax.js";
 
-export const neg = (x: Tracer) => bind("neg", [x], {});
-export const add = (x: Tracer, y: Tracer) => bind("add", [x, y], {});
-export const sub = (x: Tracer, y: Tracer) => bind("sub", [x, y], {});
-export const mul = (x: Tracer, y: Tracer) => bind("mul", [x, y], {});
-export const div = (x: Tracer, y: Tracer) => bind("div", [x, y], {});
-export const select = (p: Tracer, onTrue: Tracer, onFalse: Tracer) => bind("select", [p, onTrue, onFalse], {});
-export const convert = (x: Tracer, newDtype: DType) => (x.dtype === newDtype ? x : bind("convert_element_type", [x], { newDtype }));
-export const reshape = (x: Tracer, newSizes: Shape) => bind("reshape", [x], { newSizes });
-export const transposeAxes = (x: Tracer, permutation: readonly number[]) => bind("transpose", [x], { permutation });
-export const reduceSum = (x: Tracer, axes: readonly number[]) => (axes.length ? bind("reduce_sum", [x], { axes }) : x);
-export const dotGeneral = (x: Tracer, y: Tracer, dims: Params<"dot_general">) => bind("dot_general", [x, y], dims);
-
-export function broadcastInDim(x: Tracer, shape: Shape, broadcastDimensions: readonly number[]): Tracer {
-  return bind("broadcast_in_dim", [x], { shape, broadcastDimensions });
-}
+/** `x` as `newDtype`, without an equation when it already is. */
+export const convert = (x: Tracer, newDtype: DType) => (x.dtype === newDtype ? x : convertElementType(x, newDtype));
+/** Sum over `axes`, without an equation when there are none. */
+export const reduceSum = (x: Tracer, axes: readonly number[]) => (axes.length ? reduceSumPrim(x, axes) : x);
 
 /** An array of `shape` filled with `value`: a scalar literal broadcast (staged as one equation). */
 export function full(shape: Shape, value: number, dtype: DType): Tracer {

@@ -91,6 +91,17 @@ export function newMain<R>(name: string, makeTrace: (main: MainTrace) => Trace, 
   }
 }
 
+/** Run `fn` with `main` as the dynamic transformation: operations without traced operands are staged there. */
+export function withDynamic<R>(main: MainTrace, fn: () => R): R {
+  const prev = dynamic;
+  dynamic = main;
+  try {
+    return fn();
+  } finally {
+    dynamic = prev;
+  }
+}
+
 function findTopTrace(prim: string, args: readonly Tracer[]): Trace {
   let top: MainTrace = dynamic ?? bottom!;
   for (const a of args) {

@@ -143,7 +143,7 @@ export function jacfwd(f: (...args: any[]) => any, { argnums = 0 }: JacOptions =
     if (x.size === 0) outShape = outAsArray(g(x), "jacfwd").shape;
     // columns[i] is ∂y/∂x_i; the Jacobian wants x's index last: stack, then move axes.
     const stacked = stackInto(columns, [x.size, shapeSize(outShape)], outDtype);
-    const moved = ops.transposeAxes(stacked, [1, 0]);
+    const moved = ops.transpose(stacked, [1, 0]);
     return ops.reshape(moved, [...outShape, ...x.shape]);
   };
 }

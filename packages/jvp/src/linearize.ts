@@ -1,6 +1,6 @@
-import { ConcreteArray, type Program, type ShapedArray, type StagingTrace, type Tracer, asInternal, dce, evalProgram, ops, withPartialEval } from "@lintra/core-ir";
+import { type Program, type Tracer, asInternal, dce, evalProgram, withDynamic, withPartialEval } from "@lintra/core-ir";
 import { jvpFlat } from "./jvp-trace.js";
-import { type Tangent, Zero, hasTangent } from "./zero.js";
+import { Zero, hasTangent, instantiate } from "./zero.js";
 
 /**
  * JVP under partial evaluation. The JVP runs on primals now; tangent inputs are tracers of
@@ -17,18 +17,11 @@ export function linearizeFlat(f: (...xs: Tracer[]) => Tracer[], primals: readonl
       primals,
       tangentsIn.map((t, i) => (hasTangent(primals[i].aval) ? t : new Zero(primals[i].aval))),
     );
-    const linearOuts = tangentsOut.map((t) => stagedTangent(stage, t));
+    // A symbolic zero output becomes a staged broadcast of 0, not an array made now.
+    const linearOuts = tangentsOut.map((t) => stage.fullRaise(withDynamic(stage.main, () => instantiate(t))));
     const program = dce(stage.builder.build(tangentsIn, linearOuts));
     return { outs, program };
   });
-}
-
-/** An output tangent as a tracer of the linear program; a symbolic zero becomes a staged broadcast of 0. */
-function stagedTangent(stage: StagingTrace, t: Tangent): Tracer {
-  if (!(t instanceof Zero)) return stage.fullRaise(t);
-  const aval: ShapedArray = t.aval;
-  const zero = stage.fullRaise(ConcreteArray.scalar(0, aval.dtype));
-  return aval.ndim === 0 ? zero : ops.broadcastInDim(zero, aval.shape, []);
 }
 
 /** Evaluate a linear program (from `linearizeFlat`) on tangents: never re-runs the primal. */

@@ -17,6 +17,7 @@ export {
   EscapedTracerError,
   LintraError,
   ShapeError,
+  TransformError,
   TypecheckError,
   UnknownPrimitiveError,
   UnsupportedPrimitiveError,

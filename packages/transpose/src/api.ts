@@ -19,6 +19,7 @@ import {
   type JacOptions,
   type LinearFn,
   Zero,
+  instantiate,
   argAsArray,
   basis,
   jacfwd,
@@ -41,11 +42,9 @@ function perArgument(inDef: TreeDef, flat: readonly Tracer[]): unknown[] {
   });
 }
 
-const materialize = (c: Cotangent | null): Tracer => (c instanceof Zero ? ops.zerosLike(c.aval) : (c as Tracer));
-
 /** Flat cotangents for a linear program's inputs (zeros where none reached them). */
 function pullBack(program: LinearFn["program"], cts: readonly Cotangent[]): Tracer[] {
-  return backwardPass(program, program.inBinders.map((v) => new UndefinedPrimal(v.aval)), cts).map(materialize);
+  return backwardPass(program, program.inBinders.map((v) => new UndefinedPrimal(v.aval)), cts).map((c) => instantiate(c as Cotangent));
 }
 
 function readCotangents(ct: unknown, outTree: TreeDef, outAvals: readonly Tracer["aval"][], where: string): Tracer[] {

@@ -14,7 +14,7 @@ import {
   ops,
   stageProgram,
 } from "@lintra/core-ir";
-import { Zero } from "@lintra/jvp";
+import { Zero, instantiate } from "@lintra/jvp";
 import { transposeRules } from "./transpose-rules.js";
 import { UndefinedPrimal, isUndefined } from "./undefined-primal.js";
 
@@ -118,7 +118,7 @@ export function transpose(program: Program, linearInputs?: readonly boolean[], n
       let j = 0;
       const args = program.inBinders.map((v, i) => (linear[i] ? new UndefinedPrimal(v.aval) : given[j++]));
       const out = backwardPass(program, args, cts);
-      return out.flatMap((c, i) => (linear[i] ? [c instanceof Zero ? ops.zerosLike(c.aval) : (c as Tracer)] : []));
+      return out.flatMap((c, i) => (linear[i] ? [instantiate(c as Cotangent)] : []));
     },
     [...nonLinearAvals, ...program.outAvals.filter((_, i) => nonzero[i])],
   );

@@ -3,7 +3,7 @@ import type { Zero } from "@lintra/jvp";
 import { transposeJit } from "./transpose-jit.js";
 import { type UndefinedPrimal, isUndefined } from "./undefined-primal.js";
 
-const { neg, mul, div, select, convert, reshape, reduceSum, expandReduced, zerosLike, transposeAxes } = ops;
+const { neg, mul, div, select, convert, reshape, reduceSum, expandReduced, zerosLike, transpose: transposeAxes } = ops;
 
 type Input = Tracer | UndefinedPrimal;
 
