@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Backend, type DType, DTYPES, type PrimDef, primitives, shortDType } from "@lintra/core-ir";
+import { type Backend, type DType, DTYPES, type PrimDef, firstOrderPrimitives, primitives, shortDType } from "@lintra/core-ir";
 
 type Table = Readonly<Record<string, unknown>>;
 type Module = Record<string, unknown>;
@@ -22,10 +22,13 @@ interface Column {
   readonly pick: (m: Module) => Table | undefined;
   /** Whether `--check` requires a row for this primitive. */
   readonly required: (def: PrimDef) => boolean;
-  /** Set when only some primitives need a row: coverage then counts those ("linear"). */
+  /** Set when only some primitives need a row: coverage then counts those ("linear"), as `inScope` says (default: `required`). */
   readonly scope?: string;
+  readonly inScope?: (def: PrimDef) => boolean;
   /** What else to say about this table under the matrix. */
   readonly note?: (m: Module) => string | undefined;
+  /** For a backend column: whether it must run every first-order primitive × dtype. */
+  readonly complete?: boolean;
   /** For a backend column: the backend object, for the primitive × dtype view. */
   readonly backend?: (m: Module) => Backend<any> | undefined;
 }
@@ -44,14 +47,36 @@ function backend(title: string, pkg: string, exportName: string, complete: boole
     pick: (m) => value(m)?.kernels,
     // Higher-order primitives run through impl rules, never kernels.
     required: complete ? firstOrder : never,
+    scope: "first-order",
+    inScope: firstOrder,
+    complete,
     note: (m) => (value(m)?.dtypes ? `${title} dtypes: ${value(m)!.dtypes!.join(", ")}` : undefined),
     backend: (m) => value(m) as Backend<any> | undefined,
   };
 }
 
+const higherOrderOnly = (def: PrimDef) => def.higherOrder;
+/** core-ir's tables for higher-order primitives: evaluation, partial evaluation, DCE. */
+const coreTable = (title: string, exportName: string): Column => ({
+  title,
+  pkg: "@lintra/core-ir",
+  pick: (m) => m[exportName] as Table | undefined,
+  required: higherOrderOnly,
+  scope: "higher-order",
+});
+
 const RULES: Column[] = [
   { title: "jvp", pkg: "@lintra/jvp", pick: (m) => m.jvpRules as Table | undefined, required: always },
   { title: "transpose", pkg: "@lintra/transpose", pick: (m) => m.transposeRules as Table | undefined, required: linearOnly, scope: "linear" },
+  coreTable("impl", "implRules"),
+  coreTable("partial eval", "partialEvalRules"),
+  coreTable("dce", "dceRules"),
+  {
+    title: "toSource",
+    pkg: "@lintra/core-ir",
+    pick: (m) => (m.sourceEmitters ? { ...(m.sourceEmitters as Table), ...(m.higherOrderSourceEmitters as Table) } : undefined),
+    required: always,
+  },
 ];
 
 // One line per backend. Add a row here (and a root devDependency) when a backend package lands:
@@ -144,8 +169,8 @@ function coverage(loaded: readonly Loaded[], all: readonly Row[]): string {
   const declared = all.filter((r) => r.def);
   const parts = loaded.map((l) => {
     if (!l.table) return `${l.column.title} —`;
-    const { title, scope, required } = l.column;
-    const counted = scope ? declared.filter((r) => required(r.def!)) : declared;
+    const { title, scope, required, inScope = required } = l.column;
+    const counted = scope ? declared.filter((r) => inScope(r.def!)) : declared;
     const done = counted.filter((r) => has(l.table!, r.name)).length;
     const missing = declared.filter((r) => cell(l, r) === "✗").length;
     return `${title} ${done}/${counted.length}${scope ? ` ${scope}` : ""}${missing ? ` (${missing} missing)` : ""}`;
@@ -177,12 +202,12 @@ async function dtypeViews(loaded: readonly Loaded[]): Promise<DTypeView[] | stri
   const { supportOf } = (await import("@lintra/conformance")) as { supportOf: SupportOf };
   return loaded
     .filter((l) => l.backend)
-    .map((l) => ({ title: l.column.title, complete: l.column.required === always, entries: supportOf(l.backend!) }));
+    .map((l) => ({ title: l.column.title, complete: l.column.complete === true, entries: supportOf(l.backend!) }));
 }
 
 function dtypeMarkdown(views: readonly DTypeView[]): string {
   const header = ["primitive", ...views.flatMap((v) => DTYPES.map((d) => `${v.title} ${shortDType(d)}`))];
-  const body = primitives().map((def) => [
+  const body = firstOrderPrimitives().map((def) => [
     `\`${def.name}\``,
     ...views.flatMap((v) =>
       DTYPES.map((d) => {

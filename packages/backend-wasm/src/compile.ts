@@ -1,3 +1,4 @@
+import { LruCache } from "@lintra/core-ir";
 import { erf } from "./erf.js";
 import { ModuleBuilder } from "./wasm/encoder.js";
 
@@ -18,12 +19,18 @@ export type KernelFn = (...args: number[]) => number | void;
  * Compile a module built by `build` into its exported `run` function, instantiated
  * against the shared memory. Cached by `key`: one compilation per shape/dtype/params.
  */
+/** Compiled kernels a backend keeps; the least recently used one is dropped beyond this. */
+export const KERNEL_CACHE_SIZE = 2048;
+
 export class KernelCache {
-  private readonly cache = new Map<string, KernelFn>();
+  private readonly cache: LruCache<string, KernelFn>;
   constructor(
     private readonly memory: WebAssembly.Memory,
     private readonly host: Record<string, (...x: number[]) => number> = {},
-  ) {}
+    capacity = KERNEL_CACHE_SIZE,
+  ) {
+    this.cache = new LruCache(capacity);
+  }
 
   get(key: string, build: (m: ModuleBuilder) => void): KernelFn {
     let fn = this.cache.get(key);

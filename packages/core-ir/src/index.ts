@@ -22,3 +22,4 @@ export * from "./lru.js";
 export { jit, JIT_CACHE_SIZE, type JitOptions } from "./jit.js";
 export { type DTypeClass } from "./prims/checks.js";
 export * as ops from "./ops.js";
+export * as lax from "./lax.js";
