@@ -127,6 +127,19 @@ describeGL("gpujsBackend on headless GL", () => {
     expect(() => rt.run(spec, [])).toThrow(BackendError);
   });
 
+  test("the kernel cache is bounded: an evicted kernel gives its program back, and what it returned stays readable", () => {
+    const rt = new Runtime("headlessgl", 1);
+    const spec = (key: string, value: number) => ({ key, size: 2, source: () => `function(one, zero, inf, nan) { return ${value.toFixed(1)}; }` });
+    const first = rt.run(spec("two", 2), []);
+    const second = rt.run(spec("three", 3), []); // evicts "two", deleting its GL program
+    expect(rt.compiledKernels).toBe(1);
+    expect(rt.download(first)).toEqual(Float32Array.of(2, 2));
+    expect(rt.download(second)).toEqual(Float32Array.of(3, 3));
+    expect(rt.download(rt.run(spec("two", 2), []))).toEqual(Float32Array.of(2, 2)); // rebuilt
+    rt.release(first);
+    rt.release(second);
+  });
+
   test("agrees with backend-cpu after moving arrays between the two", () => {
     setBackend(gpujsBackend);
     const x = host([0.5, -1.5, 2]);

@@ -1,4 +1,4 @@
-import { BackendError } from "@lintra/core-ir";
+import { BackendError, LruCache } from "@lintra/core-ir";
 import { GPU, HeadlessGLKernel, type IKernelRunShortcut, type Texture, WebGL2Kernel, WebGLKernel } from "gpu.js";
 import { type Helper, UNIFORM_PARAMS, UNIFORM_VALUES, helperClosure } from "./glsl.js";
 
@@ -81,6 +81,19 @@ function unavailable(mode: GpujsMode): BackendError {
   );
 }
 
+/** The GL objects of a compiled kernel that nothing else refers to. */
+function deleteProgram(shortcut: IKernelRunShortcut): void {
+  const k = shortcut.kernel as unknown as { context: WebGLRenderingContext | null; program: WebGLProgram | null; vertShader: WebGLShader | null; fragShader: WebGLShader | null };
+  if (!k.context) return;
+  if (k.program) k.context.deleteProgram(k.program);
+  if (k.vertShader) k.context.deleteShader(k.vertShader);
+  if (k.fragShader) k.context.deleteShader(k.fragShader);
+  k.program = k.vertShader = k.fragShader = null;
+}
+
+/** Compiled kernels a runtime keeps by default. */
+export const KERNEL_CACHE_SIZE = 512;
+
 /**
  * The GL context, the compiled kernels and the texture lifecycle of one backend instance.
  * Created on first use, so importing the package touches no GL.
@@ -88,9 +101,15 @@ function unavailable(mode: GpujsMode): BackendError {
 export class Runtime {
   readonly mode: GpujsMode;
   private readonly gpu: GPU;
-  private readonly kernels = new Map<string, IKernelRunShortcut>();
+  private readonly kernels: LruCache<string, IKernelRunShortcut>;
 
-  constructor(mode: GpujsMode = defaultMode()) {
+  /**
+   * @param capacity Compiled kernels kept; beyond it the least recently used one gives its
+   * GL program and shaders back. Not the whole kernel: the textures it returned are read
+   * through its context and framebuffers, and may still be alive.
+   */
+  constructor(mode: GpujsMode = defaultMode(), capacity = KERNEL_CACHE_SIZE) {
+    this.kernels = new LruCache(capacity, deleteProgram);
     if (!supported(mode)) throw unavailable(mode);
     this.mode = mode;
     try {
