@@ -1,4 +1,4 @@
-import { type DType, type Params, type FirstOrderPrim, type Shape, type Tracer, bind1, ops } from "@lintra/core-ir";
+import { type DType, type Params, type FirstOrderPrim, type Shape, type Tracer, bind1, lax, ops } from "@lintra/core-ir";
 
 /*
  * Composite functions whose derivatives run through the backend: every primitive the
@@ -116,4 +116,37 @@ const indexingComposite: Composite = {
   scalar: (_, constant) => (x, u) => sumAll(indexing(constant)(x, u)),
 };
 
-export const composites: readonly Composite[] = [mlp, broadcasting, indexingComposite];
+/**
+ * scan, while and cond: a recurrence over the rows of xs (residuals stacked per step), a
+ * while loop counting halvings of an integer (nothing to differentiate), and a switch on
+ * that count choosing how to transform the final carry.
+ */
+function controlFlow(constant: Constant) {
+  return (xs: Tracer, h: Tracer): Tracer => {
+    const [carry, ys] = lax.scan(
+      (c: Tracer, xi: Tracer) => {
+        const next = un("tanh", add(mul(c, xi), scale(c, 0.5)));
+        return [next, sumAll(mul(next, next))];
+      },
+      h,
+      xs,
+    ) as [Tracer, Tracer];
+    const i32 = (v: number) => constant([v], [], "int32");
+    const [, halvings] = lax.whileLoop(
+      ([n]: Tracer[]) => b("gt", [n, i32(1)], {}),
+      ([n, k]: Tracer[]) => [b("div", [n, i32(2)], {}), add(k, i32(1))],
+      [i32(13), i32(0)],
+    ) as Tracer[];
+    const picked = lax.switch(halvings, [(c: Tracer) => un("sin", c), (c: Tracer) => mul(c, c), (c: Tracer) => un("exp", c)], carry) as Tracer;
+    return b("concatenate", [ys, picked], { dimension: 0 });
+  };
+}
+
+const controlFlowComposite: Composite = {
+  name: "scan, while and cond",
+  args: [[4, 3], [3]],
+  vector: (_, constant) => controlFlow(constant),
+  scalar: (_, constant) => (xs, h) => sumAll(controlFlow(constant)(xs, h)),
+};
+
+export const composites: readonly Composite[] = [mlp, broadcasting, indexingComposite, controlFlowComposite];

@@ -45,7 +45,7 @@ export interface Backend<B = unknown> {
   read(buf: B, aval: ShapedArray): AnyTypedArray;
   /** Read asynchronously (GPU backends); defaults to `read`. */
   readAsync?(buf: B, aval: ShapedArray): Promise<AnyTypedArray>;
-  /** Give a buffer's memory back. Called when the array owning it is garbage collected. */
+  /** Give a buffer's memory back: when the array owning it is collected or disposed, or at its last use in a program. Called once per buffer. */
   release(buf: B): void;
   /**
    * Bytes a buffer holds outside the JavaScript heap (e.g. in a wasm linear memory), if the

@@ -2,6 +2,7 @@ import { type Backend, getBackend } from "./backend.js";
 import { type AnyTypedArray, type DType, toTyped } from "./dtype.js";
 import { ReleasedArrayError, UnsupportedPrimitiveError, ValueError } from "./errors.js";
 import { implRules } from "./higher-order.js";
+import type { Slot } from "./interpret.js";
 import { bufferOn, forgetOwner, noteProduced, releaseOnCollect } from "./memory.js";
 import { type FirstOrderPrim, type HigherOrderPrim, type Params, type Prim, getPrimitive } from "./registry.js";
 import { ShapedArray, type Shape } from "./shape.js";
@@ -133,18 +134,50 @@ class EvalTrace extends Trace {
   }
   processPrimitive<P extends Prim>(prim: P, tracers: Tracer[], params: Params<P>, outAvals: ShapedArray[]): Tracer[] {
     const concretes = tracers as ConcreteArray[];
-    if (getPrimitive(prim).higherOrder) {
-      const impl = implRules[prim as HigherOrderPrim];
-      return impl(concretes, params as never, outAvals);
-    }
     const backend = getBackend();
+    if (getPrimitive(prim).higherOrder) return runImpl(backend, prim as HigherOrderPrim, concretes, params as never, outAvals);
     const outs = runKernel(backend, prim as FirstOrderPrim, concretes, params as never, outAvals);
-    return outs.map((buf, i) => {
-      const result = new ConcreteArray(outAvals[i], backend, buf);
-      noteProduced(result);
-      return result;
-    });
+    return outs.map((buf, i) => produced(outAvals[i], backend, buf));
   }
+}
+
+/** A new array owning `buffer`, remembered as transformation-internal work where it is. */
+function produced(aval: ShapedArray, backend: Backend<any>, buffer: unknown): ConcreteArray {
+  const result = new ConcreteArray(aval, backend, buffer);
+  noteProduced(result);
+  return result;
+}
+
+/**
+ * A higher-order primitive's impl rule on concrete arrays. Results it owns become new
+ * arrays; a result that is an input's buffer is that input; one that is some constant's
+ * buffer is copied, so that no two arrays ever own one buffer.
+ */
+function runImpl<P extends HigherOrderPrim>(backend: Backend<any>, prim: P, args: readonly ConcreteArray[], params: Params<P>, outAvals: ShapedArray[]): ConcreteArray[] {
+  const ins = args.map((a) => {
+    const { buffer, copied } = bufferOn(a.backend, a.buffer, a.aval, backend);
+    return { buffer, owned: copied };
+  });
+  let outs: Slot[];
+  try {
+    outs = implRules[prim](backend, ins.map((s) => ({ buffer: s.buffer, owned: false })), params, outAvals);
+  } catch (e) {
+    for (const c of ins) if (c.owned) backend.release(c.buffer);
+    throw e;
+  }
+  const made = new Map<unknown, ConcreteArray>();
+  const results = outs.map((s, i) => {
+    const input = args.find((a, j) => ins[j].buffer === s.buffer && !ins[j].owned);
+    if (input) return input;
+    if (made.has(s.buffer)) return made.get(s.buffer)!;
+    const copied = ins.some((c) => c.owned && c.buffer === s.buffer);
+    const buffer = s.owned || copied ? s.buffer : backend.fromTyped(backend.read(s.buffer, outAvals[i]).slice(), outAvals[i]);
+    const array = produced(outAvals[i], backend, buffer);
+    made.set(s.buffer, array);
+    return array;
+  });
+  for (const c of ins) if (c.owned && !made.has(c.buffer)) backend.release(c.buffer);
+  return results;
 }
 
 const evalMain = new MainTrace(-1, "eval", (main) => new EvalTrace(main), null);

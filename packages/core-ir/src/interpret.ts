@@ -6,13 +6,13 @@
 import type { Backend, Executable } from "./backend.js";
 import { toTyped } from "./dtype.js";
 import { ConcreteArray, runKernel } from "./eval.js";
-import { implRules, inlineRules } from "./higher-order.js";
+import { implRules } from "./higher-order.js";
 import { bufferOn } from "./memory.js";
 import { type Atom, type Eqn, Lit, type Program, Var } from "./program.js";
 import { type FirstOrderPrim, type HigherOrderPrim, getPrimitive } from "./registry.js";
 
 /** A buffer and whether this run owns it (may release it) or borrows it. */
-interface Slot {
+export interface Slot {
   readonly buffer: unknown;
   readonly owned: boolean;
 }
@@ -93,21 +93,13 @@ function runEqn(run: Run, backend: Backend<any>, eqn: Eqn): Slot[] {
     const refs = ins.map((s, i) => ({ buffer: s.buffer, aval: avals[i], backend }));
     return runKernel(backend, eqn.prim as FirstOrderPrim, refs, eqn.params as never, outAvals).map((buffer) => ({ buffer, owned: true }));
   }
-  const prim = eqn.prim as HigherOrderPrim;
+  // A higher-order equation: its impl rule, on borrowed buffers.
   const borrowed = ins.map((s) => ({ buffer: s.buffer, owned: false }));
-  const body = inlineRules[prim]?.(eqn.params as never);
-  let outs: Slot[];
-  if (body) outs = runSlots(body, backend, borrowed);
-  else {
-    // Any other higher-order primitive: its impl rule on views; it returns new arrays or its inputs.
-    const views = ins.map((s, i) => ConcreteArray.borrow(avals[i], backend, s.buffer));
-    outs = implRules[prim](views, eqn.params as never, outAvals).map((r) => (views.includes(r) ? { buffer: r.buffer, owned: false } : { buffer: r.takeBuffer(), owned: true }));
-  }
-  return outs;
+  return implRules[eqn.prim as HigherOrderPrim](backend, borrowed, eqn.params as never, outAvals);
 }
 
-/** Run `program` on slots; the result slots are owned by the caller where `owned`. */
-function runSlots(program: Program, backend: Backend<any>, inputs: readonly Slot[]): Slot[] {
+/** Run `program` on slots (borrowed inputs are never released); result slots are the caller's where `owned`. */
+export function runSlots(program: Program, backend: Backend<any>, inputs: readonly Slot[]): Slot[] {
   const run = new Run(backend);
   const last = lastUses(program);
   program.constBinders.forEach((v, i) => {
@@ -149,28 +141,11 @@ function compiled(backend: Backend<any>, program: Program): Executable<unknown> 
 }
 
 /**
- * Run a closed program on concrete arrays: one array per output. Outputs that are inputs
- * or constants come back as those arrays (arrays are immutable), the rest are new.
+ * Run a closed program on buffers: compiled by the backend where it can, else equation by
+ * equation. What `jit` does when it is evaluated.
  */
-export function runProgram(program: Program, args: readonly ConcreteArray[], backend: Backend<any>): ConcreteArray[] {
-  const inputs = args.map((a) => {
-    const { buffer, copied } = bufferOn(a.backend, a.buffer, a.aval, backend);
-    return { buffer, owned: copied };
-  });
+export function runClosed(program: Program, backend: Backend<any>, inputs: readonly Slot[]): Slot[] {
   const exe = compiled(backend, program);
-  if (exe) {
-    const outs = exe(inputs.map((s) => s.buffer));
-    inputs.forEach((s) => s.owned && backend.release(s.buffer));
-    return outs.map((b, i) => new ConcreteArray(program.outAvals[i], backend, b));
-  }
-  const outs = runSlots(program, backend, inputs);
-  const byBuffer = new Map<unknown, ConcreteArray>();
-  args.forEach((a) => byBuffer.set(a.buffer, a));
-  program.consts.forEach((c) => byBuffer.set((c as ConcreteArray).buffer, c as ConcreteArray));
-  return outs.map((s, i) => {
-    if (!s.owned) return byBuffer.get(s.buffer)!;
-    const array = new ConcreteArray(program.outAvals[i], backend, s.buffer);
-    byBuffer.set(s.buffer, array);
-    return array;
-  });
+  if (!exe) return runSlots(program, backend, inputs);
+  return exe(inputs.map((s) => s.buffer)).map((buffer) => ({ buffer, owned: true }));
 }

@@ -27,6 +27,13 @@ interface Staged {
   readonly outDef: TreeDef;
 }
 
+function checkOptions(options: object, name: string): void {
+  for (const key of Object.keys(options)) {
+    if (key === "donateArgnums") throw new TransformError(`jit(${name}): donateArgnums is not supported yet`);
+    if (key !== "staticArgnums") throw new ValueError(`jit(${name}): unknown option '${key}'; expected staticArgnums`);
+  }
+}
+
 function checkStaticArgnums(staticArgnums: JitOptions["staticArgnums"], name: string): number[] {
   const nums = staticArgnums === undefined ? [] : typeof staticArgnums === "number" ? [staticArgnums] : [...staticArgnums];
   for (const n of nums) {
@@ -84,6 +91,7 @@ function flattenOutput(out: unknown, name: string): [Tracer[], TreeDef] {
 export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions = {}): (...args: Parameters<F>) => ReturnType<F> {
   if (typeof f !== "function") throw new TransformError(`jit: expected a function, got ${typeof f}`);
   const name = f.name || "fn";
+  checkOptions(options, name);
   const statics = checkStaticArgnums(options.staticArgnums, name);
   const cache = new LruCache<string, Staged>(JIT_CACHE_SIZE);
 

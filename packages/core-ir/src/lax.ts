@@ -161,3 +161,6 @@ export function dynamicSlice(x: Tracer, startIndices: readonly Tracer[], sliceSi
 export function dynamicUpdateSlice(x: Tracer, update: Tracer, startIndices: readonly Tracer[]): Tracer {
   return bind1("dynamic_update_slice", [x, update, ...startIndices], {});
 }
+
+// Control flow: higher-order primitives with every rule (JVP, partial eval, transpose).
+export { cond, foriLoop, scan, switch, whileLoop, type ScanOptions } from "./control.js";

@@ -23,17 +23,21 @@ export interface PartialEvalResult {
 
 const cache = new WeakMap<Program, Map<string, PartialEvalResult>>();
 
-/** Split `program` given which inputs are unknown (cached per program and mask). */
-export function partialEvalProgram(program: Program, unknowns: readonly boolean[]): PartialEvalResult {
-  const key = unknowns.map(Number).join("");
+/**
+ * Split `program` given which inputs are unknown (cached per program and masks). Outputs
+ * marked in `instantiate` are unknown even where their value is known (control flow needs
+ * every branch, or every step, to agree on which outputs are unknown).
+ */
+export function partialEvalProgram(program: Program, unknowns: readonly boolean[], instantiate: readonly boolean[] = []): PartialEvalResult {
+  const key = `${unknowns.map(Number).join("")}|${instantiate.map(Number).join("")}`;
   let perMask = cache.get(program);
   if (!perMask) cache.set(program, (perMask = new Map()));
   let result = perMask.get(key);
-  if (!result) perMask.set(key, (result = split(program, unknowns)));
+  if (!result) perMask.set(key, (result = split(program, unknowns, instantiate)));
   return result;
 }
 
-function split(program: Program, unknowns: readonly boolean[]): PartialEvalResult {
+function split(program: Program, unknowns: readonly boolean[], instantiate: readonly boolean[]): PartialEvalResult {
   return withStaging((knownTrace) => {
     const knownIns = program.inBinders.filter((_, i) => !unknowns[i]).map((v) => knownTrace.newArg(v.aval));
     const { outs, outUnknowns, staged } = withPartialEval((unknownTrace) => {
@@ -41,7 +45,8 @@ function split(program: Program, unknowns: readonly boolean[]): PartialEvalResul
       let k = 0;
       let u = 0;
       const args = program.inBinders.map((_, i) => (unknowns[i] ? unknownIns[u++] : knownIns[k++]));
-      const outs = evalProgram(program, args);
+      // A known output made unknown is a residual passed straight through.
+      const outs = evalProgram(program, args).map((o, i) => (instantiate[i] ? unknownTrace.fullRaise(o) : o));
       const outUnknowns = outs.map((o) => o._trace.main === unknownTrace.main);
       const staged = unknownTrace.builder.build(
         unknownIns,

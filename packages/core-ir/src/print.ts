@@ -19,6 +19,7 @@ function fmtLit(lit: Lit): string {
   if (lit.aval.dtype === "bool") return lit.value ? "True" : "False";
   if (lit.aval.dtype === "int32") return String(lit.value);
   const v = lit.value;
+  if (Object.is(v, -0)) return "-0.0";
   return Number.isInteger(v) && Math.abs(v) < 1e16 ? v.toFixed(1) : String(v);
 }
 

@@ -186,3 +186,39 @@ export function evalProgram(program: Program, args: readonly Tracer[]): Tracer[]
   }
   return program.outs.map(read);
 }
+
+// ---------------------------------------------------------------------------------------
+// Reshaping closed programs, for the rules of higher-order primitives.
+
+/** The same program with its inputs and outputs reordered: input i is `inOrder[i]` of the old. */
+export function permuteProgram(program: ClosedProgram, inOrder: readonly number[], outOrder?: readonly number[]): ClosedProgram {
+  const ins = inOrder.map((i) => program.inBinders[i]);
+  const outs = outOrder ? outOrder.map((i) => program.outs[i]) : program.outs;
+  return new Program(program.constBinders, program.consts, ins, program.eqns, outs) as ClosedProgram;
+}
+
+/** The same program with inputs of these types added (unused) at `position`. */
+export function withUnusedInputs(program: ClosedProgram, avals: readonly ShapedArray[], position: number): ClosedProgram {
+  const ins = [...program.inBinders];
+  ins.splice(position, 0, ...avals.map((a) => new Var(a)));
+  return new Program(program.constBinders, program.consts, ins, program.eqns, program.outs) as ClosedProgram;
+}
+
+/** Which inputs a program reads (in equations or as outputs). */
+export function inputsRead(program: Program): boolean[] {
+  const read = new Set<Var>();
+  for (const e of program.eqns) for (const a of e.inputs) if (a instanceof Var) read.add(a);
+  for (const a of program.outs) if (a instanceof Var) read.add(a);
+  return program.inBinders.map((v) => read.has(v));
+}
+
+/**
+ * Keep the outputs in `keepOutputs`, DCE, then keep the inputs in `keepInputs` (by default
+ * those still read; an input still read is always kept). Returns which inputs were kept.
+ */
+export function pruneProgram(program: ClosedProgram, keepOutputs: readonly boolean[], keepInputs?: readonly boolean[]): { program: ClosedProgram; keptInputs: boolean[] } {
+  const narrowed = dce(new Program(program.constBinders, program.consts, program.inBinders, program.eqns, program.outs.filter((_, i) => keepOutputs[i])));
+  const keptInputs = inputsRead(narrowed).map((read, i) => read || (keepInputs?.[i] ?? false));
+  const pruned = new Program(narrowed.constBinders, narrowed.consts, narrowed.inBinders.filter((_, i) => keptInputs[i]), narrowed.eqns, narrowed.outs);
+  return { program: pruned as ClosedProgram, keptInputs };
+}

@@ -1,6 +1,6 @@
 import { ConcreteArray } from "./eval.js";
 import { partialEvalRules } from "./higher-order.js";
-import { Lit, type Atom, type Eqn, Program, Var } from "./program.js";
+import { type Atom, type ClosedProgram, type Eqn, Lit, Program, Var, closeProgram } from "./program.js";
 import { type HigherOrderPrim, type Params, type Prim, getPrimitive } from "./registry.js";
 import type { ShapedArray } from "./shape.js";
 import { type MainTrace, Trace, Tracer, newMain } from "./trace.js";
@@ -114,6 +114,13 @@ export function stageProgram(f: (...args: Tracer[]) => Tracer[], avals: readonly
     const outs = f(...ins).map((o) => trace.fullRaise(o));
     return trace.builder.build(ins, outs);
   });
+}
+
+/** `stageProgram` for a function that closes over concrete values only: a closed program (rules' sub-programs). */
+export function stageClosedProgram(f: (...args: Tracer[]) => Tracer[], avals: readonly ShapedArray[]): ClosedProgram {
+  const { closed, hoisted } = closeProgram(stageProgram(f, avals));
+  if (hoisted.length) throw new Error("internal: a rule's sub-program captured a tracer of an enclosing transformation");
+  return closed;
 }
 
 /**

@@ -1,7 +1,7 @@
 /** The JVP rule of `jit`: a jit of the body's JVP program. */
 import { type ClosedProgram, type Params, type Program, type ShapedArray, type Tracer, bind, closeProgram, evalProgram, stageProgram } from "@lintra/core-ir";
 import { jvpFlat } from "./jvp-trace.js";
-import { type Tangent, Zero, isZero } from "./zero.js";
+import { type Tangent, Zero, instantiate, isZero } from "./zero.js";
 
 interface JvpProgram {
   /** Primals, then the non-zero tangents -> primal outputs, then the non-zero output tangents. */
@@ -11,17 +11,21 @@ interface JvpProgram {
 
 const cache = new WeakMap<Program, Map<string, JvpProgram>>();
 
-/** The JVP of a closed program for the given non-zero input tangents (cached per program and mask). */
-export function jvpProgram(program: ClosedProgram, nonzeros: readonly boolean[]): JvpProgram {
-  const key = nonzeros.map(Number).join("");
+/**
+ * The JVP of a closed program for the given non-zero input tangents (cached per program
+ * and masks). Output tangents marked in `instantiate` are outputs even when they are zero
+ * (control flow needs every branch, or every step, to agree).
+ */
+export function jvpProgram(program: ClosedProgram, nonzeros: readonly boolean[], instantiate: readonly boolean[] = []): JvpProgram {
+  const key = `${nonzeros.map(Number).join("")}|${instantiate.map(Number).join("")}`;
   let perMask = cache.get(program);
   if (!perMask) cache.set(program, (perMask = new Map()));
   let result = perMask.get(key);
-  if (!result) perMask.set(key, (result = stageJvp(program, nonzeros)));
+  if (!result) perMask.set(key, (result = stageJvp(program, nonzeros, instantiate)));
   return result;
 }
 
-function stageJvp(program: ClosedProgram, nonzeros: readonly boolean[]): JvpProgram {
+function stageJvp(program: ClosedProgram, nonzeros: readonly boolean[], instantiateOuts: readonly boolean[]): JvpProgram {
   const avals = program.inAvals;
   const n = avals.length;
   let outNonzero: boolean[] = [];
@@ -29,7 +33,8 @@ function stageJvp(program: ClosedProgram, nonzeros: readonly boolean[]): JvpProg
     (...xs) => {
       let j = n;
       const tangents: Tangent[] = avals.map((a, i) => (nonzeros[i] ? xs[j++] : new Zero(a)));
-      const [outs, touts] = jvpFlat((...ys) => evalProgram(program, ys), xs.slice(0, n), tangents);
+      const [outs, raw] = jvpFlat((...ys) => evalProgram(program, ys), xs.slice(0, n), tangents);
+      const touts = raw.map((t, i) => (instantiateOuts[i] ? instantiate(t) : t));
       outNonzero = touts.map((t) => !isZero(t));
       return [...outs, ...touts.filter((t): t is Tracer => !isZero(t))];
     },

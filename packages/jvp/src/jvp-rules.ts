@@ -1,4 +1,6 @@
 import { type FirstOrderPrim, type Params, type Prim, type ShapedArray, type Tracer, bind1, getPrimitive, ops } from "@lintra/core-ir";
+import { condJvp, scanJvp, whileJvp } from "./jvp-control.js";
+import { customJvpCallJvp, customLinJvp, customVjpCallJvp } from "./jvp-custom.js";
 import { jitJvp } from "./jvp-jit.js";
 import { type Tangent, Zero, addTangents, instantiate, isZero } from "./zero.js";
 
@@ -215,4 +217,10 @@ const firstOrderJvpRules: { [P in FirstOrderPrim]: JvpRule1<P> } = {
 export const jvpRules: { [P in Prim]: JvpRule<P> } = {
   ...oneOutput(firstOrderJvpRules),
   jit: jitJvp, // a jit of the body's JVP
+  custom_jvp_call: customJvpCallJvp, // a jit of the user's rule
+  custom_vjp_call: customVjpCallJvp, // a jit of fwd, then custom_lin
+  custom_lin: customLinJvp, // forward mode through customVjp: a TransformError
+  cond: condJvp, // cond of the branches' JVPs
+  scan: scanJvp, // scan of the body's JVP, tangent carries beside the carries
+  while: whileJvp, // while of the body's JVP
 };

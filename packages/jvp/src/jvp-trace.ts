@@ -41,7 +41,7 @@ export class JVPTrace extends Trace {
 /** Forward mode on flat lists: the primal outputs and their tangents (possibly symbolic zeros). */
 export function jvpFlat(f: (...xs: Tracer[]) => Tracer[], primals: readonly Tracer[], tangents: readonly Tangent[]): [Tracer[], Tangent[]] {
   return newMain("jvp", (main: MainTrace) => new JVPTrace(main), null, (main) => {
-    const trace = main.makeTrace(main);
+    const trace = main.trace;
     const ins = primals.map((p, i) => {
       const t = tangents[i];
       if (!isZero(t) && !t.aval.equals(p.aval)) {

@@ -200,3 +200,10 @@ describe("jit", () => {
     expect(() => jit((x: np.Array) => x, { staticArgnums: [1] })(f64([1]))).toThrow(/staticArgnums includes 1/);
   });
 });
+
+describe("jit options", () => {
+  it("an unknown option is a typed error naming it", () => {
+    expect(() => jit((x: np.Array) => x, { staticArgnum: 1 } as never)).toThrow(/unknown option 'staticArgnum'/);
+    expect(() => jit((x: np.Array) => x, { donateArgnums: [0] } as never)).toThrow(TransformError);
+  });
+});

@@ -28,7 +28,7 @@ function describe(eqn: Eqn): string {
 function checkLinearUse(eqn: Eqn, linear: boolean[]): void {
   const def = getPrimitive(eqn.prim);
   // A higher-order primitive is as linear as its body: its transpose rule checks the body.
-  if (def.linearity === "body") return;
+  if (def.linearity === "body" && transposeRules[eqn.prim]) return;
   const allowed = (i: number) => def.linearArgs === "all" || def.linearArgs.includes(i);
   const bad = linear.findIndex((l, i) => l && !allowed(i));
   if (def.linearity === "none" || bad >= 0) {

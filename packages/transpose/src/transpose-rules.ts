@@ -1,5 +1,7 @@
 import { type FirstOrderPrim, type Params, type Prim, type Tracer, bind1, ops } from "@lintra/core-ir";
 import type { Zero } from "@lintra/jvp";
+import { transposeCustomLin } from "./transpose-custom.js";
+import { transposeCond, transposeScan, transposeWhile } from "./transpose-control.js";
 import { transposeJit } from "./transpose-jit.js";
 import { type UndefinedPrimal, isUndefined } from "./undefined-primal.js";
 
@@ -149,4 +151,8 @@ const firstOrderTransposeRules: { [P in FirstOrderPrim]?: TransposeRule1<P> } = 
 export const transposeRules: { [P in Prim]?: TransposeRule<P> } = {
   ...oneOutput(firstOrderTransposeRules),
   jit: transposeJit, // a jit of the transposed body
+  cond: transposeCond, // cond of the transposed branches
+  scan: transposeScan, // a reverse scan of the transposed body
+  while: transposeWhile, // a typed error: no reverse mode through while, as in JAX
+  custom_lin: transposeCustomLin, // the user's bwd
 };

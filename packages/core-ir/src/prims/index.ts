@@ -4,3 +4,5 @@ import "./movement.js";
 import "./reduce.js";
 import "./indexing.js";
 import "./jit.js";
+import "./custom.js";
+import "./control.js";

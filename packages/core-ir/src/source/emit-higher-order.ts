@@ -1,3 +1,5 @@
+import { emitCustomCall, emitCustomLin } from "./emit-custom.js";
+import { emitCond, emitScan, emitWhile } from "./emit-control.js";
 import type { HigherOrderSourceEmitterTable } from "./types.js";
 
 /*
@@ -17,4 +19,10 @@ export const higherOrderSourceEmitters: HigherOrderSourceEmitterTable = {
     const args = ins.map((x) => x.ref).join(", ");
     writeFunction(program, (params) => `${lhs} = ((${params.join(", ")}) => {`, `})(${args});`);
   },
+  cond: emitCond,
+  scan: emitScan,
+  while: emitWhile,
+  custom_jvp_call: emitCustomCall,
+  custom_vjp_call: emitCustomCall,
+  custom_lin: emitCustomLin,
 };

@@ -1,0 +1,134 @@
+/** The core-ir rows of `scan`: evaluation, partial evaluation, DCE. */
+import type { Backend } from "./backend.js";
+import { type AnyTypedArray, allocTyped } from "./dtype.js";
+import { type Slot, runSlots } from "./interpret.js";
+import { type PartialEvalResult, partialEvalProgram } from "./partial-eval.js";
+import { type ClosedProgram, type Eqn, permuteProgram, pruneProgram } from "./program.js";
+import type { Params } from "./registry.js";
+import { ShapedArray } from "./shape.js";
+import type { StagingTrace } from "./staging.js";
+import { type Tracer, bind } from "./trace.js";
+
+type ScanParams = Params<"scan">;
+
+const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => i + from);
+
+/** Buffers one loop owns: given back when no longer held, all of them on an error. */
+class Owned {
+  private readonly held = new Set<unknown>();
+  constructor(private readonly backend: Backend<any>) {}
+  adopt(slots: readonly Slot[]): void {
+    for (const s of slots) if (s.owned) this.held.add(s.buffer);
+  }
+  /** Release the owned buffers among `slots` that are not in `keep`. */
+  drop(slots: readonly Slot[], keep: ReadonlySet<unknown>): void {
+    for (const s of slots) if (!keep.has(s.buffer) && this.held.delete(s.buffer)) this.backend.release(s.buffer);
+  }
+  /** Hand `slots` to the caller: owned where this loop owned them (once per buffer). */
+  handOver(slots: readonly Slot[]): Slot[] {
+    return slots.map((s) => ({ buffer: s.buffer, owned: this.held.delete(s.buffer) }));
+  }
+  releaseAll(): void {
+    for (const b of this.held) this.backend.release(b);
+    this.held.clear();
+  }
+}
+
+const borrow = (slots: readonly Slot[]): Slot[] => slots.map((s) => ({ buffer: s.buffer, owned: false }));
+
+/**
+ * Evaluate: step through xs on the host side of the backend (each x_i uploaded, each y_i
+ * read back into one stacked array), keeping only the current carry alive.
+ */
+export function scanImpl(backend: Backend<any>, inputs: readonly Slot[], { program, length, reverse, numConsts, numCarry }: ScanParams, outAvals: ShapedArray[]): Slot[] {
+  const consts = borrow(inputs.slice(0, numConsts));
+  const xAvals = program.inAvals.slice(numConsts + numCarry);
+  const yAvals = program.outAvals.slice(numCarry);
+  const xsHost: AnyTypedArray[] = inputs.slice(numConsts + numCarry).map((x, j) => backend.read(x.buffer, new ShapedArray([length, ...xAvals[j].shape], xAvals[j].dtype)).slice());
+  const ysHost = yAvals.map((a) => allocTyped(a.dtype, length * a.size));
+  const owned = new Owned(backend);
+  let carry: Slot[] = inputs.slice(numConsts, numConsts + numCarry);
+  try {
+    for (let step = 0; step < length; step++) {
+      const i = reverse ? length - 1 - step : step;
+      const xs = xsHost.map((h, j) => ({ buffer: backend.fromTyped(h.slice(i * xAvals[j].size, (i + 1) * xAvals[j].size), xAvals[j]), owned: true }));
+      owned.adopt(xs);
+      const outs = runSlots(program, backend, [...consts, ...borrow(carry), ...borrow(xs)]);
+      owned.adopt(outs);
+      outs.slice(numCarry).forEach((y, j) => ysHost[j].set(backend.read(y.buffer, yAvals[j]), i * yAvals[j].size));
+      const next = outs.slice(0, numCarry);
+      owned.drop([...carry, ...xs, ...outs.slice(numCarry)], new Set(next.map((s) => s.buffer)));
+      carry = next;
+    }
+  } catch (e) {
+    owned.releaseAll();
+    throw e;
+  }
+  const ys = ysHost.map((h, j) => ({ buffer: backend.fromTyped(h, outAvals[numCarry + j]), owned: true }));
+  return [...owned.handOver(carry), ...ys];
+}
+
+/** Which carries are unknown: those unknown on entry, and those the body makes unknown (a fixpoint). */
+function splitBody(program: ClosedProgram, consts: boolean[], carry: boolean[], xs: boolean[], numYs: number): { pe: PartialEvalResult; carry: boolean[] } {
+  for (;;) {
+    const pe = partialEvalProgram(program, [...consts, ...carry, ...xs], [...carry, ...new Array<boolean>(numYs).fill(false)]);
+    const out = pe.outUnknowns.slice(0, carry.length);
+    if (out.every((u, i) => u === carry[i])) return { pe, carry };
+    carry = carry.map((u, i) => u || out[i]);
+  }
+}
+
+/**
+ * Known inputs: a known scan runs now and stacks each step's residuals as extra ys; the
+ * unknown scan is staged over those stacked residuals (as xs) and the unknown inputs.
+ */
+export function scanPartialEval(trace: StagingTrace, known: (Tracer | null)[], tracers: Tracer[], params: ScanParams): Tracer[] {
+  const { program, length, reverse, numConsts, numCarry } = params;
+  const unknown = known.map((k) => k === null);
+  const numYs = program.outs.length - numCarry;
+  const split = splitBody(program, unknown.slice(0, numConsts), unknown.slice(numConsts, numConsts + numCarry), unknown.slice(numConsts + numCarry), numYs);
+  const { pe } = split;
+  const unknownIn = [...unknown.slice(0, numConsts), ...split.carry, ...unknown.slice(numConsts + numCarry)];
+  const count = (from: number, n: number, want: boolean) => unknownIn.slice(from, from + n).filter((u) => u === want).length;
+  const [kConsts, kCarry] = [count(0, numConsts, false), count(numConsts, numCarry, false)];
+  const [uConsts, uCarry] = [count(0, numConsts, true), count(numConsts, numCarry, true)];
+  // Known scan: the known body's outputs are its carries, its ys, then the residuals (more ys).
+  const knownOuts = bind(
+    "scan",
+    unknownIn.flatMap((u, i) => (u ? [] : [known[i] ?? tracers[i]])),
+    { program: pe.known, length, reverse, numConsts: kConsts, numCarry: kCarry },
+  );
+  const residuals = knownOuts.slice(knownOuts.length - pe.numResiduals);
+  // Unknown body: [residuals, unknown consts, unknown carry, unknown xs] -> [consts, carry, residuals, xs].
+  const r = pe.numResiduals;
+  const uXs = pe.unknown.inBinders.length - r - uConsts - uCarry;
+  const body = permuteProgram(pe.unknown, [...range(uConsts, r), ...range(uCarry, r + uConsts), ...range(r), ...range(uXs, r + uConsts + uCarry)]);
+  const unknownIns = unknownIn.flatMap((u, i) => (u ? [tracers[i]] : []));
+  const staged = trace.stage(
+    "scan",
+    [...unknownIns.slice(0, uConsts + uCarry), ...residuals, ...unknownIns.slice(uConsts + uCarry)],
+    { program: body, length, reverse, numConsts: uConsts, numCarry: uCarry },
+    body.outAvals.map((a, i) => (i < uCarry ? a : new ShapedArray([length, ...a.shape], a.dtype))),
+  );
+  let k = 0;
+  let u = 0;
+  return pe.outUnknowns.map((isUnknown) => (isUnknown ? staged[u++] : knownOuts[k++]));
+}
+
+/** Drop unused ys (every carry stays: the next step reads it), then the consts and xs no longer read. */
+export function scanDce(eqn: Eqn<"scan">, usedOutputs: boolean[]): { eqn: Eqn<"scan">; usedInputs: boolean[] } {
+  const { program, numConsts, numCarry } = eqn.params;
+  const keepOuts = usedOutputs.map((used, i) => i < numCarry || used);
+  const keepCarry = program.inBinders.map((_, i) => i >= numConsts && i < numConsts + numCarry);
+  const { program: body, keptInputs } = pruneProgram(program, keepOuts, keepCarry);
+  const numConstsLeft = keptInputs.slice(0, numConsts).filter(Boolean).length;
+  return {
+    eqn: {
+      prim: "scan",
+      params: { ...eqn.params, program: body, numConsts: numConstsLeft },
+      inputs: eqn.inputs.filter((_, i) => keptInputs[i]),
+      outs: eqn.outs.filter((_, i) => keepOuts[i]),
+    },
+    usedInputs: keptInputs,
+  };
+}
