@@ -7,7 +7,7 @@
  * of the known program and inputs of the unknown one. Higher-order equations inside are
  * split the same way, by their partial-eval rules.
  */
-import { type ClosedProgram, type Program, closeProgram, evalProgram } from "./program.js";
+import { type ClosedProgram, type Program, ProgramMemo, closeProgram, evalProgram, maskKey } from "./program.js";
 import { withPartialEval, withStaging } from "./staging.js";
 import type { Tracer } from "./trace.js";
 
@@ -21,7 +21,7 @@ export interface PartialEvalResult {
   readonly numResiduals: number;
 }
 
-const cache = new WeakMap<Program, Map<string, PartialEvalResult>>();
+const splits = new ProgramMemo<PartialEvalResult>();
 
 /**
  * Split `program` given which inputs are unknown (cached per program and masks). Outputs
@@ -29,12 +29,7 @@ const cache = new WeakMap<Program, Map<string, PartialEvalResult>>();
  * every branch, or every step, to agree on which outputs are unknown).
  */
 export function partialEvalProgram(program: Program, unknowns: readonly boolean[], instantiate: readonly boolean[] = []): PartialEvalResult {
-  const key = `${unknowns.map(Number).join("")}|${instantiate.map(Number).join("")}`;
-  let perMask = cache.get(program);
-  if (!perMask) cache.set(program, (perMask = new Map()));
-  let result = perMask.get(key);
-  if (!result) perMask.set(key, (result = split(program, unknowns, instantiate)));
-  return result;
+  return splits.get(program, maskKey(unknowns, instantiate), () => split(program, unknowns, instantiate));
 }
 
 function split(program: Program, unknowns: readonly boolean[], instantiate: readonly boolean[]): PartialEvalResult {

@@ -222,3 +222,22 @@ export function pruneProgram(program: ClosedProgram, keepOutputs: readonly boole
   const pruned = new Program(narrowed.constBinders, narrowed.consts, narrowed.inBinders.filter((_, i) => keptInputs[i]), narrowed.eqns, narrowed.outs);
   return { program: pruned as ClosedProgram, keptInputs };
 }
+
+/**
+ * What a rule derives from a program (its JVP, its known/unknown split, its transpose),
+ * computed once per program and key (a mask of which inputs are what) and kept as long as
+ * the program lives.
+ */
+export class ProgramMemo<T> {
+  private readonly perProgram = new WeakMap<Program, Map<string, T>>();
+  get(program: Program, key: string, make: () => T): T {
+    let perKey = this.perProgram.get(program);
+    if (!perKey) this.perProgram.set(program, (perKey = new Map()));
+    let value = perKey.get(key);
+    if (value === undefined) perKey.set(key, (value = make()));
+    return value;
+  }
+}
+
+/** A mask as a key: "0110". */
+export const maskKey = (...masks: readonly (readonly boolean[])[]): string => masks.map((m) => m.map(Number).join("")).join("|");

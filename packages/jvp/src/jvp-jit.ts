@@ -1,5 +1,5 @@
 /** The JVP rule of `jit`: a jit of the body's JVP program. */
-import { type ClosedProgram, type Params, type Program, type ShapedArray, type Tracer, bind, closeProgram, evalProgram, stageProgram } from "@lintra/core-ir";
+import { type ClosedProgram, type Params, ProgramMemo, type ShapedArray, type Tracer, bind, closeProgram, evalProgram, maskKey, stageProgram } from "@lintra/core-ir";
 import { jvpFlat } from "./jvp-trace.js";
 import { type Tangent, Zero, instantiate, isZero } from "./zero.js";
 
@@ -9,7 +9,7 @@ interface JvpProgram {
   readonly outNonzero: readonly boolean[];
 }
 
-const cache = new WeakMap<Program, Map<string, JvpProgram>>();
+const jvps = new ProgramMemo<JvpProgram>();
 
 /**
  * The JVP of a closed program for the given non-zero input tangents (cached per program
@@ -17,12 +17,7 @@ const cache = new WeakMap<Program, Map<string, JvpProgram>>();
  * (control flow needs every branch, or every step, to agree).
  */
 export function jvpProgram(program: ClosedProgram, nonzeros: readonly boolean[], instantiate: readonly boolean[] = []): JvpProgram {
-  const key = `${nonzeros.map(Number).join("")}|${instantiate.map(Number).join("")}`;
-  let perMask = cache.get(program);
-  if (!perMask) cache.set(program, (perMask = new Map()));
-  let result = perMask.get(key);
-  if (!result) perMask.set(key, (result = stageJvp(program, nonzeros, instantiate)));
-  return result;
+  return jvps.get(program, maskKey(nonzeros, instantiate), () => stageJvp(program, nonzeros, instantiate));
 }
 
 function stageJvp(program: ClosedProgram, nonzeros: readonly boolean[], instantiateOuts: readonly boolean[]): JvpProgram {

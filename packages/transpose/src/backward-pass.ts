@@ -10,6 +10,8 @@ import {
   bind,
   type ClosedProgram,
   closeProgram,
+  ProgramMemo,
+  maskKey,
   getPrimitive,
   ops,
   stageProgram,
@@ -124,18 +126,13 @@ export function transpose(program: Program, linearInputs?: readonly boolean[], n
   );
 }
 
-const transposed = new WeakMap<Program, Map<string, ClosedProgram>>();
+const transposed = new ProgramMemo<ClosedProgram>();
 
 /** `transpose` of a closed program, cached per program and masks (what a higher-order transpose rule binds). */
 export function transposeClosed(program: ClosedProgram, linearInputs: readonly boolean[], nonzeroCts: readonly boolean[]): ClosedProgram {
-  const key = `${linearInputs.map(Number).join("")}|${nonzeroCts.map(Number).join("")}`;
-  let perMask = transposed.get(program);
-  if (!perMask) transposed.set(program, (perMask = new Map()));
-  let result = perMask.get(key);
-  if (!result) {
+  return transposed.get(program, maskKey(linearInputs, nonzeroCts), () => {
     const { closed, hoisted } = closeProgram(transpose(program, linearInputs, nonzeroCts));
     if (hoisted.length) throw new Error("internal: the transpose of a closed program captured a tracer");
-    perMask.set(key, (result = closed));
-  }
-  return result;
+    return closed;
+  });
 }

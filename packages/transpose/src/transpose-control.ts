@@ -3,14 +3,13 @@
  * run backwards over the transposed body, accumulating the cotangents of its consts;
  * none for while (a loop of unknown length keeps no residuals to run backwards from).
  */
-import { type ClosedProgram, NonLinearError, type Params, type ShapedArray, type Tracer, TransformError, bind, ops, stageClosedProgram } from "@lintra/core-ir";
+import { type ClosedProgram, NonLinearError, type Params, ProgramMemo, type ShapedArray, type Tracer, TransformError, bind, maskKey, ops, stageClosedProgram } from "@lintra/core-ir";
 import { Zero, instantiate } from "@lintra/jvp";
 import { type Cotangent, backwardPass, transposeClosed } from "./backward-pass.js";
 import { UndefinedPrimal, isUndefined } from "./undefined-primal.js";
 
 type Input = Tracer | UndefinedPrimal;
 const values = (xs: readonly Input[]): Tracer[] => xs.filter((x): x is Tracer => !isUndefined(x));
-const mask = (bits: readonly boolean[]) => bits.map(Number).join("");
 
 export function transposeCond(cts: Cotangent[], [index, ...operands]: Input[], { branches }: Params<"cond">): (Tracer | null)[] {
   if (isUndefined(index)) throw new NonLinearError("transpose: a cond's branch index depends on a linear input");
@@ -22,7 +21,7 @@ export function transposeCond(cts: Cotangent[], [index, ...operands]: Input[], {
   return [null, ...operands.map((x) => (isUndefined(x) ? outs[j++] : null))];
 }
 
-const bodies = new WeakMap<ClosedProgram, Map<string, ClosedProgram>>();
+const bodies = new ProgramMemo<ClosedProgram>();
 
 /**
  * One step backwards: (non-linear consts, const-cotangent accumulators, carry cotangents,
@@ -30,18 +29,18 @@ const bodies = new WeakMap<ClosedProgram, Map<string, ClosedProgram>>();
  * previous carry's cotangents, the linear x_i's cotangents).
  */
 function transposedBody(params: Params<"scan">, constLinear: readonly boolean[], xsLinear: readonly boolean[]): ClosedProgram {
+  const { program, numConsts, numCarry } = params;
+  return bodies.get(program, `${numConsts},${numCarry}|${maskKey(constLinear, xsLinear)}`, () => stageTransposedBody(params, constLinear, xsLinear));
+}
+
+function stageTransposedBody(params: Params<"scan">, constLinear: readonly boolean[], xsLinear: readonly boolean[]): ClosedProgram {
   const { program, numConsts: nC, numCarry: nK } = params;
-  const key = `${mask(constLinear)}|${mask(xsLinear)}`;
-  let perMask = bodies.get(program);
-  if (!perMask) bodies.set(program, (perMask = new Map()));
-  const cached = perMask.get(key);
-  if (cached) return cached;
   const avals = program.inAvals;
   const [constAvals, carryAvals, xAvals] = [avals.slice(0, nC), avals.slice(nC, nC + nK), avals.slice(nC + nK)];
   const yAvals = program.outAvals.slice(nK);
   const pick = (as: readonly ShapedArray[], keep: readonly boolean[], want: boolean) => as.filter((_, i) => keep[i] === want);
   const inAvals = [...pick(constAvals, constLinear, false), ...pick(constAvals, constLinear, true), ...carryAvals, ...pick(xAvals, xsLinear, false), ...yAvals];
-  const body = stageClosedProgram((...args) => {
+  return stageClosedProgram((...args) => {
     let at = 0;
     const take = (n: number) => args.slice(at, (at += n));
     const [constVals, acc, ctCarry, xVals, ctYs] = [
@@ -65,8 +64,6 @@ function transposedBody(params: Params<"scan">, constLinear: readonly boolean[],
       ...inCts.slice(nC + nK).flatMap((ct, i) => (xsLinear[i] ? [instantiate(ct as Cotangent)] : [])),
     ];
   }, inAvals);
-  perMask.set(key, body);
-  return body;
 }
 
 /**
