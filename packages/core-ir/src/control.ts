@@ -182,8 +182,9 @@ export function foriLoop(lower: number | Tracer, upper: number | Tracer, body: (
     })[0] as [Tracer, unknown];
     return val;
   }
-  const lo = scalarIndex(lower, "lax.foriLoop (lower)", false);
-  const hi = scalarIndex(upper, "lax.foriLoop (upper)", false);
+  const bound = (b: number | Tracer) => (typeof b === "number" ? (Number.isInteger(b) ? int32(b) : b) : b);
+  const lo = scalarIndex(bound(lower), "lax.foriLoop (lower)", false);
+  const hi = scalarIndex(bound(upper), "lax.foriLoop (upper)", false);
   const [, , val] = whileLoop(
     ([i, u]: [Tracer, Tracer]) => lax.lt(i, u),
     ([i, u, v]: [Tracer, Tracer, unknown]) => [lax.add(i, int32(1)), u, body(i, v)],

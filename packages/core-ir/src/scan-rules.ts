@@ -3,7 +3,7 @@ import type { Backend } from "./backend.js";
 import { type AnyTypedArray, allocTyped } from "./dtype.js";
 import { type Slot, runSlots } from "./interpret.js";
 import { type PartialEvalResult, partialEvalProgram } from "./partial-eval.js";
-import { type ClosedProgram, type Eqn, permuteProgram, pruneProgram } from "./program.js";
+import { type ClosedProgram, type Eqn, Var, permuteProgram, pruneProgram } from "./program.js";
 import type { Params } from "./registry.js";
 import { ShapedArray } from "./shape.js";
 import type { StagingTrace } from "./staging.js";
@@ -92,22 +92,38 @@ export function scanPartialEval(trace: StagingTrace, known: (Tracer | null)[], t
   const count = (from: number, n: number, want: boolean) => unknownIn.slice(from, from + n).filter((u) => u === want).length;
   const [kConsts, kCarry] = [count(0, numConsts, false), count(numConsts, numCarry, false)];
   const [uConsts, uCarry] = [count(0, numConsts, true), count(numConsts, numCarry, true)];
-  // Known scan: the known body's outputs are its carries, its ys, then the residuals (more ys).
-  const knownOuts = bind(
-    "scan",
-    unknownIn.flatMap((u, i) => (u ? [] : [known[i] ?? tracers[i]])),
-    { program: pe.known, length, reverse, numConsts: kConsts, numCarry: kCarry },
-  );
-  const residuals = knownOuts.slice(knownOuts.length - pe.numResiduals);
-  // Unknown body: [residuals, unknown consts, unknown carry, unknown xs] -> [consts, carry, residuals, xs].
+  const knownArgs = unknownIn.flatMap((u, i) => (u ? [] : [known[i] ?? tracers[i]]));
+  // A residual that is a known const passed straight through is the same every step: it is
+  // handed to the unknown scan once, as a const, not stacked per step.
   const r = pe.numResiduals;
+  const numKnownOuts = pe.known.outs.length - r;
+  const invariant = pe.known.outs.slice(numKnownOuts).map((a) => {
+    const i = a instanceof Var ? pe.known.inBinders.indexOf(a) : -1;
+    return i >= 0 && i < kConsts ? i : -1;
+  });
+  const stackedOut = pe.known.outs.map((_, i) => i < numKnownOuts || invariant[i - numKnownOuts] < 0);
+  // Known scan: the known body's outputs are its carries, its ys, then the stacked residuals (more ys).
+  const knownBody = stackedOut.every(Boolean) ? pe.known : pruneProgram(pe.known, stackedOut, pe.known.inBinders.map(() => true)).program;
+  const knownOuts = bind("scan", knownArgs, { program: knownBody, length, reverse, numConsts: kConsts, numCarry: kCarry });
+  const stacked = knownOuts.slice(numKnownOuts);
+  const isInv = invariant.map((i) => i >= 0);
+  const invariants = invariant.filter((i) => i >= 0).map((i) => knownArgs[i]);
+  // Unknown body: [residuals, unknown consts, unknown carry, unknown xs]
+  //            -> [invariant residuals, unknown consts, unknown carry, stacked residuals, unknown xs].
   const uXs = pe.unknown.inBinders.length - r - uConsts - uCarry;
-  const body = permuteProgram(pe.unknown, [...range(uConsts, r), ...range(uCarry, r + uConsts), ...range(r), ...range(uXs, r + uConsts + uCarry)]);
+  const resIdx = range(r);
+  const body = permuteProgram(pe.unknown, [
+    ...resIdx.filter((j) => isInv[j]),
+    ...range(uConsts, r),
+    ...range(uCarry, r + uConsts),
+    ...resIdx.filter((j) => !isInv[j]),
+    ...range(uXs, r + uConsts + uCarry),
+  ]);
   const unknownIns = unknownIn.flatMap((u, i) => (u ? [tracers[i]] : []));
   const staged = trace.stage(
     "scan",
-    [...unknownIns.slice(0, uConsts + uCarry), ...residuals, ...unknownIns.slice(uConsts + uCarry)],
-    { program: body, length, reverse, numConsts: uConsts, numCarry: uCarry },
+    [...invariants, ...unknownIns.slice(0, uConsts + uCarry), ...stacked, ...unknownIns.slice(uConsts + uCarry)],
+    { program: body, length, reverse, numConsts: invariants.length + uConsts, numCarry: uCarry },
     body.outAvals.map((a, i) => (i < uCarry ? a : new ShapedArray([length, ...a.shape], a.dtype))),
   );
   let k = 0;

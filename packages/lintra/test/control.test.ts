@@ -138,6 +138,18 @@ describe.each(["cpu", "wasm"])("control flow on %s", (backend) => {
       const doubled = lax.whileLoop((c: np.Array) => np.less(c, 10), (c: np.Array) => c.mul(f64(2).reshape([])), 1);
       expect([doubled.dtype, doubled.item()]).toEqual(["float64", 16]);
     });
+    it("a differentiated value read by every step is kept once, not stacked per step", () => {
+      const w = f64([0.3, -0.2, 0.5]);
+      const f = (wt: np.Array, seq: np.Array) => np.sum(lax.scan((c: np.Array, xi: np.Array) => [np.sin(c.mul(wt)).add(xi), null], np.zeros([3], { dtype: "float64" }), seq)[0]);
+      const text = makeProgram(grad(f))(w, xs);
+      const forward = text.eqns.find((e) => e.prim === "scan")!;
+      // stacked residuals are ys of shape [4, 3]: cos(c·w) and c, but never w itself
+      expect(forward.outs.filter((v) => v.aval.shape.length === 2)).toHaveLength(2);
+      expect(grad(f)(w, xs)).toBeAllclose(jacfwd((wt: np.Array) => f(wt, xs))(w), tight);
+    });
+    it("foriLoop takes JS numbers and arrays as bounds together", () => {
+      expect(lax.foriLoop(0, np.array(3, { dtype: "int32" }), (_i: np.Array, a: np.Array) => a.mul(2), f64([1])).toArray()).toEqual([8]);
+    });
     it("a carry that changes type, and mismatched lengths, are typed errors", () => {
       expect(() => lax.scan((c: np.Array) => [c.astype("float32"), null], f64([1]), null, { length: 2 })).toThrow(/carry must keep its type/);
       expect(() => lax.scan((c: np.Array) => [[c], null], f64([1]), null, { length: 2 })).toThrow(TransformError);
