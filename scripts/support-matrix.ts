@@ -68,6 +68,7 @@ const coreTable = (title: string, exportName: string): Column => ({
 const RULES: Column[] = [
   { title: "jvp", pkg: "@lintra/jvp", pick: (m) => m.jvpRules as Table | undefined, required: always },
   { title: "transpose", pkg: "@lintra/transpose", pick: (m) => m.transposeRules as Table | undefined, required: linearOnly, scope: "linear" },
+  { title: "batch", pkg: "@lintra/vmap", pick: (m) => m.batchRules as Table | undefined, required: always },
   coreTable("impl", "implRules"),
   coreTable("partial eval", "partialEvalRules"),
   coreTable("dce", "dceRules"),

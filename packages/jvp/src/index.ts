@@ -3,4 +3,4 @@ export { JVPTracer, JVPTrace, jvpFlat } from "./jvp-trace.js";
 export { jvpRules, type JvpRule } from "./jvp-rules.js";
 export { linearizeFlat, applyLinear } from "./linearize.js";
 
-export { jvp, linearize, jacfwd, type LinearFn, type JacOptions, argAsArray, outAsArray, basis, stackInto, leavesOf } from "./api.js";
+export { jvp, linearize, type LinearFn, leavesOf } from "./api.js";

@@ -16,17 +16,11 @@ import {
   treeUnflatten,
 } from "@lintra/core-ir";
 import {
-  type JacOptions,
   type LinearFn,
   Zero,
   instantiate,
-  argAsArray,
-  basis,
-  jacfwd,
   leavesOf,
   linearizeFlat,
-  outAsArray,
-  stackInto,
 } from "@lintra/jvp";
 import { type Cotangent, backwardPass } from "./backward-pass.js";
 import { UndefinedPrimal } from "./undefined-primal.js";
@@ -153,22 +147,3 @@ export function grad(f: (...args: any[]) => any, options: GradOptions = {}) {
     return options.hasAux ? [g, (value as unknown[])[1]] : g;
   };
 }
-
-/** Jacobian by reverse mode, one transpose per output element: shape out.shape ++ x.shape. */
-export function jacrev(f: (...args: any[]) => any, { argnums = 0 }: JacOptions = {}) {
-  return (...args: unknown[]): Tracer => {
-    const x = argAsArray(args, argnums, "jacrev");
-    const g = (xi: Tracer) => f(...args.map((a, i) => (i === argnums ? xi : a)));
-    const [y, fVjp] = vjp(g, x);
-    const out = outAsArray(y, "jacrev");
-    const rows: Tracer[] = [];
-    for (let j = 0; j < out.size; j++) rows.push(fVjp(basis(out.shape, j, out.dtype))[0] as Tracer);
-    return stackInto(rows, [...out.shape, ...x.shape], x.dtype);
-  };
-}
-
-/** Hessian as forward-over-reverse: jacfwd(jacrev(f)), shape out.shape ++ x.shape ++ x.shape. */
-export function hessian(f: (...args: any[]) => any, options: JacOptions = {}) {
-  return jacfwd(jacrev(f, options), options);
-}
-
