@@ -5,6 +5,7 @@
 //
 //   pnpm --filter @lintra/bench vmap [-- --quick]
 import os from "node:os";
+import { ConcreteArray } from "@lintra/core-ir";
 import { grad, jacfwd, jacrev, jit, jvp, np, setBackend, vjp, vmap } from "lintra";
 import { type Params, loss, makeMlp } from "./mlp.js";
 import { measure } from "./peers/run.js";
@@ -16,7 +17,17 @@ const { params, x, onehot } = makeMlp([784, 512, 512, 10], 128);
 const one = (i: number) => np.array(i, { dtype: "int32" });
 /** The loss of one example: the batch of one sliced out of x and the labels. */
 const exampleLoss = (p: Params, xi: np.Array, yi: np.Array) => loss(p, xi.reshape([1, -1]), yi.reshape([1, -1]));
-const readParams = (g: Params) => Object.values(g).map((v) => (v as np.Array).dataSync());
+/**
+ * Read the arrays back, then give their memory back at once: the timed loop never yields to
+ * the event loop, so arrays it drops would otherwise wait for finalizers that run only
+ * between tasks (hundreds of MiB per call here).
+ */
+function readAndRelease(arrays: readonly unknown[]): Float32Array[] {
+  const data = arrays.map((a) => (a as np.Array).dataSync() as Float32Array);
+  for (const a of arrays) if (a instanceof ConcreteArray) a.dispose();
+  return data;
+}
+const readParams = (g: Params) => readAndRelease(Object.values(g));
 
 const perExample = vmap(grad(exampleLoss), { inAxes: [null, 0, 0] });
 const perExampleJit = jit(perExample);
@@ -28,9 +39,9 @@ const field = (v: np.Array) => np.tanh(np.matmul(a, v)).mul(v);
 const v0 = np.array(Array.from({ length: n }, (_, i) => Math.cos(i)));
 const rowByRow = () => {
   const [, fVjp] = vjp(field, v0);
-  return Array.from({ length: n }, (_, i) => (fVjp(np.eye(n).slice(i))[0] as np.Array).dataSync());
+  return Array.from({ length: n }, (_, i) => readAndRelease(fVjp(np.eye(n).slice(i)))[0]);
 };
-const columnByColumn = () => Array.from({ length: n }, (_, j) => (jvp(field, [v0], [np.eye(n).slice(j)])[1] as np.Array).dataSync());
+const columnByColumn = () => Array.from({ length: n }, (_, j) => readAndRelease([jvp(field, [v0], [np.eye(n).slice(j)])[1]])[0]);
 
 const rows: [string, number, number][] = [];
 const time = (label: string, batched: () => unknown, loop: () => unknown) => {
@@ -40,8 +51,8 @@ const time = (label: string, batched: () => unknown, loop: () => unknown) => {
 };
 time("per-example gradients, MLP 784-512-512-10, batch 128: vmap(grad) vs 128 grad calls", () => readParams(perExample(params, x, onehot) as Params), looped);
 time("the same under jit: jit(vmap(grad)) vs 128 grad calls", () => readParams(perExampleJit(params, x, onehot) as Params), looped);
-time("Jacobian R^100 -> R^100 by reverse mode: jacrev (vmap of one VJP) vs one VJP per row", () => jacrev(field)(v0).dataSync(), rowByRow);
-time("Jacobian R^100 -> R^100 by forward mode: jacfwd (vmap of jvp) vs one JVP per column", () => jacfwd(field)(v0).dataSync(), columnByColumn);
+time("Jacobian R^100 -> R^100 by reverse mode: jacrev (vmap of one VJP) vs one VJP per row", () => readAndRelease([jacrev(field)(v0)]), rowByRow);
+time("Jacobian R^100 -> R^100 by forward mode: jacfwd (vmap of jvp) vs one JVP per column", () => readAndRelease([jacfwd(field)(v0)]), columnByColumn);
 
 const cpu = os.cpus()[0]?.model ?? "unknown CPU";
 console.log(`Machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}, backend wasm, ${new Date().toISOString().slice(0, 10)}\n`);

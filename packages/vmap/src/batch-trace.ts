@@ -3,7 +3,7 @@
  * none (`null`: the same for every member of the batch). Each primitive's batching rule
  * computes on the batched values directly — moving the batch axis only when it must.
  */
-import { type MainTrace, type Params, type Prim, ShapedArray, Trace, Tracer, bind, newMain } from "@lintra/core-ir";
+import { type MainTrace, type Params, type Prim, ShapedArray, Trace, Tracer, asInternal, bind, newMain } from "@lintra/core-ir";
 import { batchRules } from "./batch-rules.js";
 
 /** Where the batch axis of a value is; null when the value is not batched. */
@@ -40,8 +40,8 @@ export class BatchTrace extends Trace {
   processPrimitive<P extends Prim>(prim: P, tracers: Tracer[], params: Params<P>, _outAvals: ShapedArray[]): Tracer[] {
     const vals = (tracers as BatchTracer[]).map((t) => t.val);
     const dims = (tracers as BatchTracer[]).map((t) => t.batchDim);
-    if (dims.every((d) => d === null)) return bind(prim, vals, params).map((v) => new BatchTracer(this, v, null));
-    const [outs, outDims] = batchRules[prim](vals, dims, params, this.axisSize);
+    if (dims.every((d) => d === null)) return asInternal(() => bind(prim, vals, params)).map((v) => new BatchTracer(this, v, null));
+    const [outs, outDims] = asInternal(() => batchRules[prim](vals, dims, params, this.axisSize));
     return outs.map((v, i) => new BatchTracer(this, v, outDims[i]));
   }
 }

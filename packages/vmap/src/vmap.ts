@@ -3,7 +3,7 @@
  * computation on batched arrays (JAX's vmap). `inAxes`/`outAxes`: a number, null (not
  * mapped: the same value for every member) or a pytree prefix of the arguments/outputs.
  */
-import { type Tracer, TransformError, type TreeDef, ValueError, flattenArgs, normalizeAxis, treeFlatten, treeUnflatten } from "@lintra/core-ir";
+import { type Tracer, TransformError, type TreeDef, ValueError, flattenArgs, normalizeAxis, releaseScope, treeFlatten, treeUnflatten } from "@lintra/core-ir";
 import { moveBatchAxis } from "./batch-axis.js";
 import { type BatchDim, batchFlat } from "./batch-trace.js";
 
@@ -55,31 +55,34 @@ export function vmap<F extends (...args: any[]) => any>(f: F, options: VmapOptio
   if (typeof f !== "function") throw new TransformError(`vmap: expected a function, got ${typeof f}`);
   checkOptions(options);
   const { inAxes = 0, outAxes = 0 } = options;
-  return (...args: unknown[]) => {
-    const [leaves, inDef] = flattenArgs(args, "vmap");
-    const dims = axesPerLeaf(inAxes, args, "vmap (inAxes)").map((d, i) => (d === null ? null : normalizeAxis(d, leaves[i].ndim, "vmap (inAxes)")));
-    const size = axisSizeOf(leaves, dims);
-    let outDef: TreeDef | null = null;
-    const [outs, outDims] = batchFlat(
-      (...xs) => {
-        const [o, def] = flattenArgs(f(...(treeUnflatten(inDef, xs) as unknown[])), "vmap (output)");
-        outDef = def;
-        return o;
-      },
-      leaves,
-      dims,
-      size,
-    );
-    const out = treeUnflatten(outDef!, outs);
-    const wanted = axesPerLeaf(outAxes, out, "vmap (outAxes)");
-    const moved = outs.map((o, i) => {
-      if (wanted[i] === null) {
-        if (outDims[i] !== null) throw new ValueError(`vmap: output leaf ${i} is batched but its outAxes entry is null`);
-        return o;
-      }
-      const ndim = o.ndim + (outDims[i] === null ? 1 : 0);
-      return moveBatchAxis(o, outDims[i], normalizeAxis(wanted[i]!, ndim, "vmap (outAxes)"), size);
-    });
-    return treeUnflatten(outDef!, moved) as ReturnType<F>;
-  };
+  // Called eagerly, the batched intermediates the rules make are released on return.
+  return (...args: unknown[]) => releaseScope(() => vmapCall(f, inAxes, outAxes, args), (out) => treeFlatten(out)[0]) as ReturnType<F>;
+}
+
+function vmapCall(f: (...args: any[]) => any, inAxes: Axes, outAxes: Axes, args: unknown[]): unknown {
+  const [leaves, inDef] = flattenArgs(args, "vmap");
+  const dims = axesPerLeaf(inAxes, args, "vmap (inAxes)").map((d, i) => (d === null ? null : normalizeAxis(d, leaves[i].ndim, "vmap (inAxes)")));
+  const size = axisSizeOf(leaves, dims);
+  let outDef: TreeDef | null = null;
+  const [outs, outDims] = batchFlat(
+    (...xs) => {
+      const [o, def] = flattenArgs(f(...(treeUnflatten(inDef, xs) as unknown[])), "vmap (output)");
+      outDef = def;
+      return o;
+    },
+    leaves,
+    dims,
+    size,
+  );
+  const out = treeUnflatten(outDef!, outs);
+  const wanted = axesPerLeaf(outAxes, out, "vmap (outAxes)");
+  const moved = outs.map((o, i) => {
+    if (wanted[i] === null) {
+      if (outDims[i] !== null) throw new ValueError(`vmap: output leaf ${i} is batched but its outAxes entry is null`);
+      return o;
+    }
+    const ndim = o.ndim + (outDims[i] === null ? 1 : 0);
+    return moveBatchAxis(o, outDims[i], normalizeAxis(wanted[i]!, ndim, "vmap (outAxes)"), size);
+  });
+  return treeUnflatten(outDef!, moved);
 }
