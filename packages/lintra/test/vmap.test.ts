@@ -1,6 +1,6 @@
 import { typecheck } from "@lintra/core-ir";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ValueError, grad, hessian, jacfwd, jacrev, jit, jvp, lax, makeProgram, nn, np, setBackend, vmap } from "../src/index.js";
+import { ValueError, customJvp, grad, hessian, jacfwd, jacrev, jit, jvp, lax, makeProgram, nn, np, setBackend, vmap } from "../src/index.js";
 
 /**
  * vmap against a JS loop over the batch (the independent reference), through every
@@ -83,6 +83,18 @@ describe.each(["cpu", "wasm"])("vmap on %s", (backend) => {
     const [ends, counts] = vmap(halvings)(f64([0.5, 3, 40]));
     expect(counts.toArray()).toEqual([0, 2, 6]);
     expect(ends.toArray()).toEqual([0.5, 0.75, 0.625]);
+  });
+});
+
+describe("vmap of custom rules", () => {
+  it("a customJvp rule is batched with its function: grad(vmap(f)) and vmap(grad(f)) both use it", () => {
+    const log1pexp = customJvp((x: np.Array) => np.log(np.exp(x).add(1)));
+    log1pexp.defjvp(([x]: np.Array[], [t]: np.Array[]) => [log1pexp(x), t.mul(np.subtract(1, np.divide(1, np.exp(x).add(1))))]);
+    const xs = np.array([100, 0, -3]);
+    const expected = [1, 0.5, 1 / (1 + Math.exp(3))];
+    expect(grad((x: np.Array) => np.sum(vmap(log1pexp)(x)))(xs)).toBeAllclose(expected, { rtol: 1e-6 });
+    expect(vmap(grad(log1pexp))(xs)).toBeAllclose(expected, { rtol: 1e-6 });
+    expect(makeProgram(vmap(log1pexp))(xs).toString()).toMatch(/custom_jvp_call\[name=.* jvp=vmap\(/);
   });
 });
 

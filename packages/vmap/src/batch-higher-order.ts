@@ -13,6 +13,7 @@ import {
   type Tracer,
   bind,
   forwardModeError,
+  type JvpRuleProgram,
   evalProgram,
   lax,
   maskKey,
@@ -160,11 +161,42 @@ export function whileBatch(args: Tracer[], dims: BatchDim[], params: Params<"whi
   return [outs, outs.map(() => 0)];
 }
 
+let nextRuleId = 0;
+
+/** A custom JVP rule batched: the user's rule program under a batch trace, every input and output batched first. */
+class BatchedJvpRule implements JvpRuleProgram {
+  readonly id = --nextRuleId;
+  constructor(
+    private readonly inner: JvpRuleProgram,
+    private readonly axisSize: number,
+  ) {}
+  program(): ClosedProgram {
+    const program = this.inner.program();
+    return batchProgram(program, program.inBinders.map(() => 0), this.axisSize, program.outs.map(() => true)).program;
+  }
+  toJSON(): string {
+    return `vmap(${this.inner.toJSON()})`;
+  }
+}
+
 /**
- * A custom-rule call under vmap: its primal program batched, as a jit. The rule itself is
- * not batched: a derivative taken outside the vmap (grad of vmap) differentiates the primal.
+ * customJvp under vmap: a custom_jvp_call of the batched function whose rule is the batched
+ * rule, so a derivative taken outside the vmap (grad of vmap) still uses the rule. Every
+ * input is batched first (broadcast where it was not), since tangents follow their primals.
  */
-export function customCallBatch<P extends "custom_jvp_call" | "custom_vjp_call">(args: Tracer[], dims: BatchDim[], params: Params<P>, size: number): [Tracer[], BatchDim[]] {
+export function customJvpBatch(args: Tracer[], dims: BatchDim[], { name, program, jvp }: Params<"custom_jvp_call">, size: number): [Tracer[], BatchDim[]] {
+  const all = args.map(() => true);
+  const batched = batchProgram(program, args.map(() => 0), size, program.outs.map(() => true));
+  const outs = bind("custom_jvp_call", toFront(args, dims, size, all), { name, program: batched.program, jvp: new BatchedJvpRule(jvp, size) });
+  return [outs, outs.map(() => 0)];
+}
+
+/**
+ * customVjp under vmap: its primal program batched, as a jit. Its bwd is not batched, so a
+ * derivative taken outside the vmap (grad of vmap) differentiates the primal instead; inside
+ * (vmap of grad) the rule is used.
+ */
+export function customVjpBatch(args: Tracer[], dims: BatchDim[], params: Params<"custom_vjp_call">, size: number): [Tracer[], BatchDim[]] {
   return jitBatch(args, dims, { name: params.name, program: params.program }, size);
 }
 

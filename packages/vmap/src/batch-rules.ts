@@ -1,5 +1,5 @@
 import type { FirstOrderPrim, Params, Prim, Tracer } from "@lintra/core-ir";
-import { condBatch, customCallBatch, customLinBatch, jitBatch, scanBatch, whileBatch } from "./batch-higher-order.js";
+import { condBatch, customJvpBatch, customLinBatch, customVjpBatch, jitBatch, scanBatch, whileBatch } from "./batch-higher-order.js";
 import type { BatchDim } from "./batch-trace.js";
 import { firstOrderBatchRules } from "./rules-first-order.js";
 
@@ -31,7 +31,7 @@ export const batchRules: { [P in Prim]: BatchRule<P> } = {
   cond: condBatch, // batched index: a select over every branch's outputs; else a cond of batched branches
   scan: scanBatch, // batched carries and xs, the batch axis after the scanned one
   while: whileBatch, // batched predicate: run until every member is done, holding finished ones
-  custom_jvp_call: customCallBatch,
-  custom_vjp_call: customCallBatch,
+  custom_jvp_call: customJvpBatch, // the batched function with the batched rule
+  custom_vjp_call: customVjpBatch, // the batched primal (bwd is not batched)
   custom_lin: customLinBatch,
 };

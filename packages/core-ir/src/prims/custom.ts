@@ -1,4 +1,3 @@
-import type { CustomJvpRule } from "../custom-jvp.js";
 import type { CustomVjpBwd, CustomVjpFwd } from "../custom-vjp.js";
 import { TypecheckError } from "../errors.js";
 import type { ClosedProgram } from "../program.js";
@@ -11,10 +10,20 @@ import type { ShapedArray } from "../shape.js";
  * differentiation reads the user's rules.
  */
 
+/** What a custom_jvp_call holds of its rule: the rule's program on demand (the user's, or a transformed one). */
+export interface JvpRuleProgram {
+  /** Identity for `paramsKey`. */
+  readonly id: number;
+  /** [primals…, tangents…] -> [primal outputs…, tangent outputs…]. */
+  program(): ClosedProgram;
+  /** What the printer shows. */
+  toJSON(): string;
+}
+
 declare module "../registry.js" {
   interface PrimParamMap {
     /** A function with a user-given JVP rule: `program` is the function, `jvp` stages the rule on demand. */
-    custom_jvp_call: { name: string; program: ClosedProgram; jvp: CustomJvpRule };
+    custom_jvp_call: { name: string; program: ClosedProgram; jvp: JvpRuleProgram };
     /**
      * A function with a user-given VJP: `program` is the function; `fwd` stages the user's fwd
      * on demand (outputs, then residuals); `bwd` maps residuals and cotangents to input cotangents.
