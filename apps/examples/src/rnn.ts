@@ -2,18 +2,11 @@
 // one `lax.scan`, so `grad` differentiates a loop without unrolling it: the forward scan
 // stacks each step's residuals, and a second scan runs backwards over them.
 import { jit, lax, makeProgram, np, setBackend, valueAndGrad } from "lintra";
+import { mulberry32 } from "./random.js";
 
 setBackend(process.argv[2] ?? "wasm"); // "cpu" or "wasm"
 
 // ---- data: batches of noisy sine waves, time-major ([steps, batch, 1]) -------------------
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `batch` waves of random frequency and phase, sampled `steps + 1` times: xs = values 0..steps-1, ys = values 1..steps. */
 function sines(random: () => number, steps: number, batch: number, noise: number) {

@@ -1,16 +1,9 @@
 // Train a small MLP on two interleaved spirals with valueAndGrad (reverse mode by
 // linearize-then-transpose), printing the staged programs first and progress per epoch.
 import { linearize, makeProgram, nn, np, transpose, valueAndGrad } from "lintra";
+import { mulberry32 } from "./random.js";
 
 // ---- data: two spirals, generated deterministically ------------------------------------
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function twoSpirals(perClass: number, noise: number, random: () => number) {
   const points: number[] = [];
