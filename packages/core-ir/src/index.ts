@@ -23,6 +23,6 @@ export { jit, JIT_CACHE_SIZE, type JitOptions } from "./jit.js";
 export { customJvp, CustomJvpRule, type CustomJvpFunction, type JvpRuleFn } from "./custom-jvp.js";
 export { customVjp, CustomVjpFwd, CustomVjpBwd, type CustomVjpFunction, type FwdFn, type BwdFn, forwardModeError } from "./custom-vjp.js";
 export { type DTypeClass } from "./prims/checks.js";
-export type { JvpRuleProgram } from "./prims/custom.js";
+export type { JvpRuleProgram, VjpBwd, VjpFwdProgram } from "./prims/custom.js";
 export * as ops from "./ops.js";
 export * as lax from "./lax.js";

@@ -1,6 +1,6 @@
 import { typecheck } from "@lintra/core-ir";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ValueError, customJvp, grad, hessian, jacfwd, jacrev, jit, jvp, lax, makeProgram, nn, np, setBackend, vmap } from "../src/index.js";
+import { ValueError, customJvp, customVjp, grad, hessian, jacfwd, jacrev, jit, jvp, lax, makeProgram, nn, np, setBackend, vmap } from "../src/index.js";
 
 /**
  * vmap against a JS loop over the batch (the independent reference), through every
@@ -95,6 +95,21 @@ describe("vmap of custom rules", () => {
     expect(grad((x: np.Array) => np.sum(vmap(log1pexp)(x)))(xs)).toBeAllclose(expected, { rtol: 1e-6 });
     expect(vmap(grad(log1pexp))(xs)).toBeAllclose(expected, { rtol: 1e-6 });
     expect(makeProgram(vmap(log1pexp))(xs).toString()).toMatch(/custom_jvp_call\[name=.* jvp=vmap\(/);
+  });
+
+  it("a customVjp fwd and bwd are batched with their function (JAX's clip_gradient)", () => {
+    const clip = customVjp((x: np.Array) => x);
+    clip.defvjp(
+      (x: np.Array) => [x, null],
+      (_res: unknown, g: np.Array) => [np.clip(g, -0.5, 0.5)],
+    );
+    const f = (x: np.Array) => clip(x).mul(x).mul(3); // d/dx = clip(3x)·1 + 3·clip(x) where the rule applies to the first factor's cotangent
+    const xs = np.array([0.1, 2, -3]);
+    const loop = xs.toArray<number[]>().map((v) => grad(f)(np.array(v)).item());
+    expect(grad((x: np.Array) => np.sum(vmap(f)(x)))(xs)).toBeAllclose(loop, { rtol: 1e-6 });
+    expect(vmap(grad(f))(xs)).toBeAllclose(loop, { rtol: 1e-6 });
+    // The rule really changes the result here: without it the gradient would be 6x.
+    expect(loop).not.toEqual(xs.toArray<number[]>().map((v) => 6 * v));
   });
 });
 

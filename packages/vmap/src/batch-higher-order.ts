@@ -14,6 +14,8 @@ import {
   bind,
   forwardModeError,
   type JvpRuleProgram,
+  type VjpBwd,
+  type VjpFwdProgram,
   evalProgram,
   lax,
   maskKey,
@@ -191,13 +193,60 @@ export function customJvpBatch(args: Tracer[], dims: BatchDim[], { name, program
   return [outs, outs.map(() => 0)];
 }
 
+/** A customVjp fwd batched: the user's fwd program under a batch trace, residuals batched first. */
+class BatchedFwd implements VjpFwdProgram {
+  readonly id = --nextRuleId;
+  constructor(
+    private readonly inner: VjpFwdProgram,
+    private readonly axisSize: number,
+  ) {}
+  program(): ClosedProgram {
+    const program = this.inner.program();
+    return batchProgram(program, program.inBinders.map(() => 0), this.axisSize, program.outs.map(() => true)).program;
+  }
+  toJSON(): string {
+    return `vmap(${this.inner.toJSON()})`;
+  }
+}
+
+/** A customVjp bwd batched: the user's bwd applied under a batch trace to batched residuals and cotangents. */
+class BatchedBwd implements VjpBwd {
+  readonly id = --nextRuleId;
+  constructor(
+    private readonly inner: VjpBwd,
+    private readonly axisSize: number,
+  ) {}
+  private batched(avals: readonly ShapedArray[]): ShapedArray[] {
+    return avals.map((a) => withBatch(a, 0, this.axisSize));
+  }
+  get inAvals(): ShapedArray[] {
+    return this.batched(this.inner.inAvals);
+  }
+  get outAvals(): ShapedArray[] {
+    return this.batched(this.inner.outAvals);
+  }
+  get resAvals(): ShapedArray[] {
+    return this.batched(this.inner.resAvals);
+  }
+  apply(residuals: readonly Tracer[], cts: readonly Tracer[]): Tracer[] {
+    const r = residuals.length;
+    const args = [...residuals, ...cts];
+    const [outs, dims] = batchFlat((...xs) => this.inner.apply(xs.slice(0, r), xs.slice(r)), args, args.map(() => 0), this.axisSize);
+    return outs.map((o, i) => moveBatchAxis(o, dims[i], 0, this.axisSize));
+  }
+  toJSON(): string {
+    return `vmap(${this.inner.toJSON()})`;
+  }
+}
+
 /**
- * customVjp under vmap: its primal program batched, as a jit. Its bwd is not batched, so a
- * derivative taken outside the vmap (grad of vmap) differentiates the primal instead; inside
- * (vmap of grad) the rule is used.
+ * customVjp under vmap: a custom_vjp_call of the batched function whose fwd and bwd are
+ * batched too, so a derivative taken outside the vmap (grad of vmap) still uses them.
  */
-export function customVjpBatch(args: Tracer[], dims: BatchDim[], params: Params<"custom_vjp_call">, size: number): [Tracer[], BatchDim[]] {
-  return jitBatch(args, dims, { name: params.name, program: params.program }, size);
+export function customVjpBatch(args: Tracer[], dims: BatchDim[], { name, program, fwd, bwd }: Params<"custom_vjp_call">, size: number): [Tracer[], BatchDim[]] {
+  const batched = batchProgram(program, args.map(() => 0), size, program.outs.map(() => true));
+  const outs = bind("custom_vjp_call", toFront(args, dims, size, args.map(() => true)), { name, program: batched.program, fwd: new BatchedFwd(fwd, size), bwd: new BatchedBwd(bwd, size) });
+  return [outs, outs.map(() => 0)];
 }
 
 /**

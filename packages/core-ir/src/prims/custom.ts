@@ -1,4 +1,4 @@
-import type { CustomVjpBwd, CustomVjpFwd } from "../custom-vjp.js";
+import type { Tracer } from "../trace.js";
 import { TypecheckError } from "../errors.js";
 import type { ClosedProgram } from "../program.js";
 import { declarePrimitive } from "../registry.js";
@@ -20,6 +20,24 @@ export interface JvpRuleProgram {
   toJSON(): string;
 }
 
+/** What a custom_vjp_call holds of its fwd: inputs -> outputs, then residual leaves, on demand. */
+export interface VjpFwdProgram {
+  readonly id: number;
+  program(): ClosedProgram;
+  toJSON(): string;
+}
+
+/** What custom_vjp_call and custom_lin hold of the bwd: residuals and output cotangents -> input cotangents. */
+export interface VjpBwd {
+  readonly id: number;
+  readonly inAvals: ShapedArray[];
+  readonly outAvals: ShapedArray[];
+  readonly resAvals: ShapedArray[];
+  /** One cotangent per input leaf of the function (zeros where the user's bwd said null). */
+  apply(residuals: readonly Tracer[], cts: readonly Tracer[]): Tracer[];
+  toJSON(): string;
+}
+
 declare module "../registry.js" {
   interface PrimParamMap {
     /** A function with a user-given JVP rule: `program` is the function, `jvp` stages the rule on demand. */
@@ -28,13 +46,13 @@ declare module "../registry.js" {
      * A function with a user-given VJP: `program` is the function; `fwd` stages the user's fwd
      * on demand (outputs, then residuals); `bwd` maps residuals and cotangents to input cotangents.
      */
-    custom_vjp_call: { name: string; program: ClosedProgram; fwd: CustomVjpFwd; bwd: CustomVjpBwd };
+    custom_vjp_call: { name: string; program: ClosedProgram; fwd: VjpFwdProgram; bwd: VjpBwd };
     /**
      * The linearization of a custom_vjp_call: inputs are `numResiduals` residuals, then one
      * tangent per primal input; outputs one tangent per primal output. Only its transpose
      * (the user's bwd) is known, so it can be transposed but not evaluated.
      */
-    custom_lin: { name: string; bwd: CustomVjpBwd; numResiduals: number };
+    custom_lin: { name: string; bwd: VjpBwd; numResiduals: number };
   }
   interface HigherOrderPrims {
     custom_jvp_call: true;
