@@ -48,14 +48,23 @@ function dotTransposeLhs(ct: Tracer, rhs: Tracer, lhsNdim: number, p: Params<"do
   return permute(r, src);
 }
 
-/** Cotangent of dot_general's rhs: the lhs rule on the swapped product. */
+/**
+ * Cotangent of dot_general's rhs: contract lhs with ct over lhs's free dims. The result's
+ * dims are batch, lhs's contracting dims (ascending), rhs's free dims — already rhs's layout
+ * when rhs is (batch, contracting, free), as a matmul's weight is, so nothing is transposed.
+ */
 function dotTransposeRhs(ct: Tracer, lhs: Tracer, rhsNdim: number, p: Params<"dot_general">): Tracer {
-  const nb = p.lhsBatch.length;
-  const nlf = lhs.ndim - p.lhsContracting.length - nb;
-  const nrf = ct.ndim - nb - nlf;
-  const swappedCt = permute(ct, [...range(nb), ...range(nrf, nb + nlf), ...range(nlf, nb)]);
-  const swapped = { lhsContracting: p.rhsContracting, rhsContracting: p.lhsContracting, lhsBatch: p.rhsBatch, rhsBatch: p.lhsBatch };
-  return dotTransposeLhs(swappedCt, lhs, rhsNdim, swapped);
+  const { lhsContracting: lc, rhsContracting: rc, lhsBatch: lb, rhsBatch: rb } = p;
+  const nb = lb.length;
+  const lf = range(lhs.ndim).filter((d) => !lc.includes(d) && !lb.includes(d));
+  const rf = range(rhsNdim).filter((d) => !rc.includes(d) && !rb.includes(d));
+  const r = ops.dotGeneral(lhs, ct, { lhsContracting: lf, rhsContracting: range(lf.length, nb), lhsBatch: lb, rhsBatch: range(nb) });
+  const lcSorted = [...lc].sort((a, b) => a - b);
+  const src: number[] = [];
+  rb.forEach((d, i) => (src[d] = i));
+  rc.forEach((d, k) => (src[d] = nb + lcSorted.indexOf(lc[k])));
+  rf.forEach((d, j) => (src[d] = nb + lc.length + j));
+  return permute(r, src);
 }
 
 /** Cotangent of broadcast_in_dim: sum over the broadcast dims, then restore size-1 dims. */
