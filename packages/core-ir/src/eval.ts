@@ -2,7 +2,7 @@ import { type Backend, getBackend } from "./backend.js";
 import { type AnyTypedArray, type DType, toTyped } from "./dtype.js";
 import { ReleasedArrayError, UnsupportedPrimitiveError, ValueError } from "./errors.js";
 import { implRules } from "./higher-order.js";
-import type { Slot } from "./interpret.js";
+import { type Slot, borrow } from "./interpret.js";
 import { bufferOn, forgetOwner, noteProduced, releaseOnCollect } from "./memory.js";
 import { type FirstOrderPrim, type HigherOrderPrim, type Params, type Prim, getPrimitive } from "./registry.js";
 import { ShapedArray, type Shape } from "./shape.js";
@@ -25,18 +25,11 @@ export class ConcreteArray extends Tracer {
     readonly aval: ShapedArray,
     readonly backend: Backend<any>,
     private readonly _buffer: unknown,
-    private readonly owned = true,
   ) {
     super(evalTrace);
-    if (!owned) return;
     releaseOnCollect(this, backend, _buffer);
     const external = backend.externalBytes?.(_buffer) ?? 0;
     if (external > 0) this.gcHint = new ArrayBuffer(external);
-  }
-
-  /** A view of a buffer someone else owns (the interpreter's): disposing it frees nothing. */
-  static borrow(aval: ShapedArray, backend: Backend<any>, buffer: unknown): ConcreteArray {
-    return new ConcreteArray(aval, backend, buffer, false);
   }
 
   /** The backend buffer; throws if the array was released. */
@@ -55,19 +48,8 @@ export class ConcreteArray extends Tracer {
     if (this.released) return;
     this.released = true;
     this.gcHint = null;
-    if (!this.owned) return;
     forgetOwner(this);
     this.backend.release(this._buffer);
-  }
-
-  /** Hand the buffer to the caller, who now owns it; this array becomes unusable. */
-  takeBuffer(): unknown {
-    const buffer = this.buffer;
-    if (!this.owned) return buffer;
-    this.released = true;
-    this.gcHint = null;
-    forgetOwner(this);
-    return buffer;
   }
 
   static fromTyped(data: AnyTypedArray | ArrayLike<number>, shape: Shape, dtype: DType, backend: Backend<any> = getBackend()): ConcreteArray {
@@ -160,7 +142,7 @@ function runImpl<P extends HigherOrderPrim>(backend: Backend<any>, prim: P, args
   });
   let outs: Slot[];
   try {
-    outs = implRules[prim](backend, ins.map((s) => ({ buffer: s.buffer, owned: false })), params, outAvals);
+    outs = implRules[prim](backend, borrow(ins), params, outAvals);
   } catch (e) {
     for (const c of ins) if (c.owned) backend.release(c.buffer);
     throw e;

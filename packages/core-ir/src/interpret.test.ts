@@ -24,7 +24,10 @@ const counting: Backend<AnyTypedArray> = defineBackend<AnyTypedArray>({
   name: "counting",
   dtypes: ["float64"],
   fromTyped: (d) => track(d.slice()),
-  read: (b) => b,
+  read: (b) => {
+    if (!live.has(b)) throw new Error("read of a released buffer");
+    return b;
+  },
   release: (b) => {
     if (!live.delete(b)) throw new Error("released twice, or never allocated");
   },
@@ -83,6 +86,16 @@ describe("the interpreter under jit", () => {
     b.dispose();
     c.dispose(); // the same array: a second dispose does nothing
     expect(() => x.readSync()).not.toThrow();
+  });
+});
+
+describe("literals under jit", () => {
+  it("a literal passed through a nested jit to the output stays alive with the result", () => {
+    const inner = jit((y: Tracer) => y);
+    const outer = jit((x: Tracer) => [inner(ConcreteArray.scalar(2.5, "float64")), lax.neg(x)]);
+    const [a] = outer(f64([1])) as ConcreteArray[];
+    expect(live.has(a.buffer as AnyTypedArray)).toBe(true);
+    expect(Array.from(a.readSync())).toEqual([2.5]);
   });
 });
 

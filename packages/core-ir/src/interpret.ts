@@ -17,11 +17,19 @@ export interface Slot {
   readonly owned: boolean;
 }
 
-/** For each variable, the index of the last equation that reads it (outputs: never released). */
+const lastUseMaps = new WeakMap<Program, Map<Var, number>>();
+
+/**
+ * For each variable, the index of the last equation that reads it (outputs: never
+ * released). Computed once per program: a loop runs its body program every step.
+ */
 function lastUses(program: Program): Map<Var, number> {
-  const last = new Map<Var, number>();
-  program.eqns.forEach((e, i) => e.inputs.forEach((a) => a instanceof Var && last.set(a, i)));
+  let last = lastUseMaps.get(program);
+  if (last) return last;
+  last = new Map<Var, number>();
+  for (const [i, e] of program.eqns.entries()) for (const a of e.inputs) if (a instanceof Var) last.set(a, i);
   for (const a of program.outs) if (a instanceof Var) last.set(a, Infinity);
+  lastUseMaps.set(program, last);
   return last;
 }
 
@@ -33,13 +41,14 @@ function lastUses(program: Program): Map<Var, number> {
 class Run {
   private readonly env = new Map<Var, unknown>();
   private readonly holders = new Map<unknown, number>();
-  private readonly literals: unknown[] = [];
+  /** One buffer per literal for the whole run, however many equations read it. */
+  private readonly literals = new Map<Lit, unknown>();
   constructor(private readonly backend: Backend<any>) {}
 
   read(a: Atom): Slot {
     if (a instanceof Lit) {
-      const buffer = this.backend.fromTyped(toTyped(a.aval.dtype, [a.value]), a.aval);
-      this.literals.push(buffer);
+      let buffer = this.literals.get(a);
+      if (buffer === undefined) this.literals.set(a, (buffer = this.backend.fromTyped(toTyped(a.aval.dtype, [a.value]), a.aval)));
       return { buffer, owned: false };
     }
     const buffer = this.env.get(a);
@@ -70,18 +79,26 @@ class Run {
     const slots: Slot[] = [];
     for (const v of results) {
       const buffer = this.env.get(v);
-      const owned = this.holders.delete(buffer);
+      const owned = this.holders.delete(buffer) || this.takeLiteral(buffer);
       slots.push({ buffer, owned });
     }
     return slots;
+  }
+
+  /** A literal's buffer passed through to an output (by a sub-program) leaves with it. */
+  private takeLiteral(buffer: unknown): boolean {
+    for (const [lit, b] of this.literals) {
+      if (b === buffer) return this.literals.delete(lit);
+    }
+    return false;
   }
 
   /** Give back everything this run still owns, and its literals. */
   releaseAll(): void {
     for (const b of this.holders.keys()) this.backend.release(b);
     this.holders.clear();
-    for (const b of this.literals) this.backend.release(b);
-    this.literals.length = 0;
+    for (const b of this.literals.values()) this.backend.release(b);
+    this.literals.clear();
   }
 }
 
@@ -94,9 +111,34 @@ function runEqn(run: Run, backend: Backend<any>, eqn: Eqn): Slot[] {
     return runKernel(backend, eqn.prim as FirstOrderPrim, refs, eqn.params as never, outAvals).map((buffer) => ({ buffer, owned: true }));
   }
   // A higher-order equation: its impl rule, on borrowed buffers.
-  const borrowed = ins.map((s) => ({ buffer: s.buffer, owned: false }));
-  return implRules[eqn.prim as HigherOrderPrim](backend, borrowed, eqn.params as never, outAvals);
+  return implRules[eqn.prim as HigherOrderPrim](backend, borrow(ins), eqn.params as never, outAvals);
 }
+
+// ---------------------------------------------------------------------------------------
+// Borrowing slots, and holding the buffers a loop (scan, while) owns.
+
+/** Buffers one loop owns: given back when no longer held, all of them on an error. */
+export class Owned {
+  private readonly held = new Set<unknown>();
+  constructor(private readonly backend: Backend<any>) {}
+  adopt(slots: readonly Slot[]): void {
+    for (const s of slots) if (s.owned) this.held.add(s.buffer);
+  }
+  /** Release the owned buffers among `slots` that are not in `keep`. */
+  drop(slots: readonly Slot[], keep: ReadonlySet<unknown>): void {
+    for (const s of slots) if (!keep.has(s.buffer) && this.held.delete(s.buffer)) this.backend.release(s.buffer);
+  }
+  /** Hand `slots` to the caller: owned where this loop owned them (once per buffer). */
+  handOver(slots: readonly Slot[]): Slot[] {
+    return slots.map((s) => ({ buffer: s.buffer, owned: this.held.delete(s.buffer) }));
+  }
+  releaseAll(): void {
+    for (const b of this.held) this.backend.release(b);
+    this.held.clear();
+  }
+}
+
+export const borrow = (slots: readonly Slot[]): Slot[] => slots.map((s) => ({ buffer: s.buffer, owned: false }));
 
 /** Run `program` on slots (borrowed inputs are never released); result slots are the caller's where `owned`. */
 export function runSlots(program: Program, backend: Backend<any>, inputs: readonly Slot[]): Slot[] {

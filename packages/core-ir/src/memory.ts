@@ -6,7 +6,7 @@
  * - A transformation called eagerly releases the intermediates its own rules made (JVP
  *   rules, transposition, linear programs) when it returns: a release scope.
  * - A compiled program's intermediates are plain buffers, released by the interpreter at
- *   their last use; ownership moves between it and arrays explicitly (`takeBuffer`).
+ *   their last use; only at the eval trace do results become arrays (`runImpl` in eval.ts).
  * Releasing is idempotent per owner, so a buffer is never given back twice.
  */
 import type { Backend } from "./backend.js";

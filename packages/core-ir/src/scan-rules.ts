@@ -1,7 +1,7 @@
 /** The core-ir rows of `scan`: evaluation, partial evaluation, DCE. */
 import type { Backend } from "./backend.js";
 import { type AnyTypedArray, allocTyped } from "./dtype.js";
-import { type Slot, runSlots } from "./interpret.js";
+import { Owned, type Slot, borrow, runSlots } from "./interpret.js";
 import { type PartialEvalResult, partialEvalProgram } from "./partial-eval.js";
 import { type ClosedProgram, type Eqn, Var, permuteProgram, pruneProgram } from "./program.js";
 import type { Params } from "./registry.js";
@@ -12,29 +12,6 @@ import { type Tracer, bind } from "./trace.js";
 type ScanParams = Params<"scan">;
 
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => i + from);
-
-/** Buffers one loop owns: given back when no longer held, all of them on an error. */
-class Owned {
-  private readonly held = new Set<unknown>();
-  constructor(private readonly backend: Backend<any>) {}
-  adopt(slots: readonly Slot[]): void {
-    for (const s of slots) if (s.owned) this.held.add(s.buffer);
-  }
-  /** Release the owned buffers among `slots` that are not in `keep`. */
-  drop(slots: readonly Slot[], keep: ReadonlySet<unknown>): void {
-    for (const s of slots) if (!keep.has(s.buffer) && this.held.delete(s.buffer)) this.backend.release(s.buffer);
-  }
-  /** Hand `slots` to the caller: owned where this loop owned them (once per buffer). */
-  handOver(slots: readonly Slot[]): Slot[] {
-    return slots.map((s) => ({ buffer: s.buffer, owned: this.held.delete(s.buffer) }));
-  }
-  releaseAll(): void {
-    for (const b of this.held) this.backend.release(b);
-    this.held.clear();
-  }
-}
-
-const borrow = (slots: readonly Slot[]): Slot[] => slots.map((s) => ({ buffer: s.buffer, owned: false }));
 
 /**
  * Evaluate: step through xs on the host side of the backend (each x_i uploaded, each y_i

@@ -1,7 +1,7 @@
 /** The core-ir rows of `while`: evaluation, partial evaluation, DCE. */
 import type { Backend } from "./backend.js";
 import { TransformError } from "./errors.js";
-import { type Slot, runSlots } from "./interpret.js";
+import { Owned, type Slot, borrow, runSlots } from "./interpret.js";
 import { partialEvalProgram } from "./partial-eval.js";
 import { type Eqn, pruneProgram } from "./program.js";
 import type { Params } from "./registry.js";
@@ -11,15 +11,13 @@ import { type Tracer, bind } from "./trace.js";
 
 type WhileParams = Params<"while">;
 const BOOL = new ShapedArray([], "bool");
-const borrow = (slots: readonly Slot[]): Slot[] => slots.map((s) => ({ buffer: s.buffer, owned: false }));
 
 /** Evaluate: test, step, test …, keeping only the current carry alive. */
 export function whileImpl(backend: Backend<any>, inputs: readonly Slot[], { cond, body, condNumConsts, bodyNumConsts }: WhileParams): Slot[] {
   const condConsts = borrow(inputs.slice(0, condNumConsts));
   const bodyConsts = borrow(inputs.slice(condNumConsts, condNumConsts + bodyNumConsts));
   let carry: Slot[] = inputs.slice(condNumConsts + bodyNumConsts);
-  const held = new Set<unknown>();
-  const release = (b: unknown) => held.delete(b) && backend.release(b);
+  const owned = new Owned(backend);
   try {
     for (;;) {
       const [pred] = runSlots(cond, backend, [...condConsts, ...borrow(carry)]);
@@ -27,16 +25,15 @@ export function whileImpl(backend: Backend<any>, inputs: readonly Slot[], { cond
       if (pred.owned) backend.release(pred.buffer);
       if (!go) break;
       const next = runSlots(body, backend, [...bodyConsts, ...borrow(carry)]);
-      for (const s of next) if (s.owned) held.add(s.buffer);
-      const keep = new Set(next.map((s) => s.buffer));
-      for (const s of carry) if (!keep.has(s.buffer)) release(s.buffer);
+      owned.adopt(next);
+      owned.drop(carry, new Set(next.map((s) => s.buffer)));
       carry = next;
     }
   } catch (e) {
-    for (const b of held) backend.release(b);
+    owned.releaseAll();
     throw e;
   }
-  return carry.map((s) => ({ buffer: s.buffer, owned: held.delete(s.buffer) }));
+  return owned.handOver(carry);
 }
 
 /**

@@ -165,16 +165,19 @@ export function whileBatch(args: Tracer[], dims: BatchDim[], params: Params<"whi
 
 let nextRuleId = 0;
 
-/** A custom JVP rule batched: the user's rule program under a batch trace, every input and output batched first. */
-class BatchedJvpRule implements JvpRuleProgram {
+/** `program` with every input and output batched at 0: how a custom rule's programs are batched. */
+const batchAll = (program: ClosedProgram, size: number): ClosedProgram =>
+  batchProgram(program, program.inBinders.map(() => 0), size, program.outs.map(() => true)).program;
+
+/** A custom rule's program (a customJvp rule, a customVjp fwd) batched, staged when first asked for. */
+class BatchedRuleProgram implements JvpRuleProgram, VjpFwdProgram {
   readonly id = --nextRuleId;
   constructor(
-    private readonly inner: JvpRuleProgram,
+    private readonly inner: JvpRuleProgram | VjpFwdProgram,
     private readonly axisSize: number,
   ) {}
   program(): ClosedProgram {
-    const program = this.inner.program();
-    return batchProgram(program, program.inBinders.map(() => 0), this.axisSize, program.outs.map(() => true)).program;
+    return batchAll(this.inner.program(), this.axisSize);
   }
   toJSON(): string {
     return `vmap(${this.inner.toJSON()})`;
@@ -187,26 +190,8 @@ class BatchedJvpRule implements JvpRuleProgram {
  * input is batched first (broadcast where it was not), since tangents follow their primals.
  */
 export function customJvpBatch(args: Tracer[], dims: BatchDim[], { name, program, jvp }: Params<"custom_jvp_call">, size: number): [Tracer[], BatchDim[]] {
-  const all = args.map(() => true);
-  const batched = batchProgram(program, args.map(() => 0), size, program.outs.map(() => true));
-  const outs = bind("custom_jvp_call", toFront(args, dims, size, all), { name, program: batched.program, jvp: new BatchedJvpRule(jvp, size) });
+  const outs = bind("custom_jvp_call", toFront(args, dims, size, args.map(() => true)), { name, program: batchAll(program, size), jvp: new BatchedRuleProgram(jvp, size) });
   return [outs, outs.map(() => 0)];
-}
-
-/** A customVjp fwd batched: the user's fwd program under a batch trace, residuals batched first. */
-class BatchedFwd implements VjpFwdProgram {
-  readonly id = --nextRuleId;
-  constructor(
-    private readonly inner: VjpFwdProgram,
-    private readonly axisSize: number,
-  ) {}
-  program(): ClosedProgram {
-    const program = this.inner.program();
-    return batchProgram(program, program.inBinders.map(() => 0), this.axisSize, program.outs.map(() => true)).program;
-  }
-  toJSON(): string {
-    return `vmap(${this.inner.toJSON()})`;
-  }
 }
 
 /** A customVjp bwd batched: the user's bwd applied under a batch trace to batched residuals and cotangents. */
@@ -244,8 +229,7 @@ class BatchedBwd implements VjpBwd {
  * batched too, so a derivative taken outside the vmap (grad of vmap) still uses them.
  */
 export function customVjpBatch(args: Tracer[], dims: BatchDim[], { name, program, fwd, bwd }: Params<"custom_vjp_call">, size: number): [Tracer[], BatchDim[]] {
-  const batched = batchProgram(program, args.map(() => 0), size, program.outs.map(() => true));
-  const outs = bind("custom_vjp_call", toFront(args, dims, size, args.map(() => true)), { name, program: batched.program, fwd: new BatchedFwd(fwd, size), bwd: new BatchedBwd(bwd, size) });
+  const outs = bind("custom_vjp_call", toFront(args, dims, size, args.map(() => true)), { name, program: batchAll(program, size), fwd: new BatchedRuleProgram(fwd, size), bwd: new BatchedBwd(bwd, size) });
   return [outs, outs.map(() => 0)];
 }
 

@@ -17,6 +17,7 @@ export interface VmapOptions {
 /** One axis per leaf of `tree`, from a prefix of its structure (JAX's broadcast_prefix). */
 function axesPerLeaf(axes: Axes, tree: unknown, where: string): BatchDim[] {
   if (axes === null || axes === undefined || typeof axes === "number") return treeFlatten(tree)[0].map(() => (axes === undefined ? null : axes));
+  if (typeof axes !== "object") throw new ValueError(`${where}: ${JSON.stringify(axes)} is not an axis; expected an integer, null, or a list or object of them`);
   if (Array.isArray(axes)) {
     if (!Array.isArray(tree) || tree.length !== axes.length) {
       throw new ValueError(`${where}: axes ${JSON.stringify(axes)} have ${axes.length} entries; the value they describe has ${Array.isArray(tree) ? tree.length : "no"} entries`);
