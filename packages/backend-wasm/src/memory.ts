@@ -1,4 +1,4 @@
-import { type AnyTypedArray, BackendError, type DType } from "@lintra/core-ir";
+import { type AnyTypedArray, BackendError, type DType, formatBytes } from "@lintra/core-ir";
 
 /** A buffer in the shared linear memory: byte offset and capacity. */
 export interface WasmBuffer {
@@ -15,18 +15,30 @@ export function sizeClass(bytes: number): number {
   return b <= 4096 ? b : 2 ** Math.ceil(Math.log2(b));
 }
 
+/** WebAssembly's 32-bit linear memory holds at most 65536 pages: 4 GiB. */
+const MAX_PAGES = 65536;
+/** How long a refused growth is not retried at the same or a larger size. */
+const RETRY_GROWTH_MS = 1000;
+
 /**
  * One WebAssembly.Memory shared by every kernel module, and an allocator over it:
  * a bump pointer plus one free list per size class, so freed blocks are reused.
+ * An allocation that cannot be served changes nothing: the bump pointer and the counts
+ * move only once the memory is there.
  */
 export class LinearMemory {
   readonly memory: WebAssembly.Memory;
   private top = ALIGN; // offset 0 is never handed out
   private readonly free = new Map<number, number[]>();
+  /**
+   * The smallest growth (in pages) the engine refused, and when: for a while, requests at
+   * least that large fail without trying again (a refused grow can take milliseconds).
+   */
+  private refused = { pages: Infinity, at: 0 };
   liveBytes = 0;
 
   constructor(initialPages = 256) {
-    this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: 65536 });
+    this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES });
   }
 
   get byteLength(): number {
@@ -34,14 +46,24 @@ export class LinearMemory {
   }
 
   alloc(bytes: number): WasmBuffer {
+    if (!(bytes <= MAX_PAGES * PAGE)) {
+      throw new BackendError(`wasm: cannot allocate ${formatBytes(bytes)}: more than the ${formatBytes(MAX_PAGES * PAGE)} a WebAssembly memory can hold`);
+    }
     const size = sizeClass(bytes);
     const reuse = this.free.get(size)?.pop();
-    this.liveBytes += size;
-    if (reuse !== undefined) return { ptr: reuse, bytes: size };
+    if (reuse !== undefined) return this.handOut(reuse, size);
+    const end = this.top + size;
+    if (end > this.byteLength && !this.grow(end)) {
+      const larger = this.takeLargerFree(size);
+      if (larger) return this.handOut(larger.ptr, larger.bytes);
+      throw new BackendError(
+        `wasm: out of memory: cannot allocate ${formatBytes(bytes)} (linear memory ${formatBytes(this.byteLength)}, ` +
+          `${formatBytes(this.liveBytes)} in use); release arrays (tidy, dispose) or use a smaller size`,
+      );
+    }
     const ptr = this.top;
-    this.top += size;
-    if (this.top > this.byteLength) this.grow(this.top);
-    return { ptr, bytes: size };
+    this.top = end;
+    return this.handOut(ptr, size);
   }
 
   release(buf: WasmBuffer): void {
@@ -51,16 +73,40 @@ export class LinearMemory {
     this.liveBytes -= buf.bytes;
   }
 
-  private grow(needed: number): void {
-    const pages = Math.ceil((needed - this.byteLength) / PAGE);
-    const extra = Math.max(pages, Math.ceil(this.byteLength / PAGE / 2)); // grow by ≥ 1.5×
-    try {
-      this.memory.grow(extra);
-    } catch {
+  private handOut(ptr: number, bytes: number): WasmBuffer {
+    this.liveBytes += bytes;
+    return { ptr, bytes };
+  }
+
+  /** A free block of the smallest class above `size`, when the memory cannot grow. */
+  private takeLargerFree(size: number): WasmBuffer | null {
+    let best: number | null = null;
+    for (const [bytes, list] of this.free) if (bytes > size && list.length > 0 && (best === null || bytes < best)) best = bytes;
+    return best === null ? null : { ptr: this.free.get(best)!.pop()!, bytes: best };
+  }
+
+  /**
+   * Grow to hold `needed` bytes: by half the current size where the engine allows (fewer
+   * grows, each of which copies or remaps), else by as much as it allows down to what is
+   * needed. False, with nothing changed, where even that is refused.
+   */
+  private grow(needed: number): boolean {
+    const current = this.byteLength / PAGE;
+    const pages = Math.ceil(needed / PAGE) - current;
+    if (current + pages > MAX_PAGES) return false;
+    if (pages >= this.refused.pages && Date.now() - this.refused.at < RETRY_GROWTH_MS) return false;
+    let attempt = Math.min(Math.max(pages, Math.ceil(current / 2)), MAX_PAGES - current);
+    for (;;) {
       try {
-        this.memory.grow(pages);
+        this.memory.grow(attempt);
+        this.refused = { pages: Infinity, at: 0 };
+        return true;
       } catch {
-        throw new BackendError(`wasm: out of memory: cannot grow linear memory to ${needed} bytes`);
+        if (attempt === pages) {
+          this.refused = { pages, at: Date.now() };
+          return false;
+        }
+        attempt = Math.max(pages, Math.floor(attempt / 2));
       }
     }
   }

@@ -69,8 +69,24 @@ export function defineBackend<B>(backend: Backend<B>): Backend<B> {
 const known = new Map<string, Backend<unknown>>();
 let current: Backend<unknown> | null = null;
 
+const REQUIRED_METHODS = ["fromTyped", "read", "release"] as const;
+
+/** `backend` has what the contract requires; a typed error from `call` naming what is missing otherwise. */
+function checkBackend(call: string, backend: unknown): asserts backend is Backend<unknown> {
+  const expected = "expected a Backend object ({ name, dtypes, fromTyped, read, release, kernels })";
+  if (typeof backend !== "object" || backend === null) throw new BackendError(`${call}: ${expected}, got ${backend === null ? "null" : typeof backend}`);
+  const b = backend as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof b.name !== "string" || b.name === "") problems.push("name (a non-empty string)");
+  if (!Array.isArray(b.dtypes) || b.dtypes.length === 0) problems.push("dtypes (a non-empty list)");
+  for (const m of REQUIRED_METHODS) if (typeof b[m] !== "function") problems.push(`${m} (a function)`);
+  if (typeof b.kernels !== "object" || b.kernels === null) problems.push("kernels (an object of kernels by primitive)");
+  if (problems.length) throw new BackendError(`${call}: the backend object lacks ${problems.join(", ")}; ${expected}`);
+}
+
 /** Make a backend selectable by name with `setBackend(name)`. */
 export function registerBackend(backend: Backend<any>): void {
+  checkBackend("registerBackend", backend);
   known.set(backend.name, backend as Backend<unknown>);
 }
 
@@ -83,10 +99,14 @@ export function setBackend(backend: string | Backend<any>): Backend<unknown> {
   if (typeof backend === "string") {
     const found = known.get(backend);
     if (!found) {
-      throw new BackendError(`unknown backend '${backend}'; expected one of: ${backendNames().join(", ") || "(none registered)"}`);
+      throw new BackendError(`setBackend: unknown backend '${backend}'; expected one of: ${backendNames().join(", ") || "(none registered)"}`);
     }
     current = found;
   } else {
+    if (typeof backend !== "object" || backend === null) {
+      throw new BackendError(`setBackend: expected a backend name (${backendNames().map((n) => `'${n}'`).join(", ") || "none registered"}) or a Backend object, got ${backend === null ? "null" : typeof backend}`);
+    }
+    checkBackend("setBackend", backend);
     registerBackend(backend);
     current = backend as Backend<unknown>;
   }

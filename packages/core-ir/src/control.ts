@@ -14,6 +14,7 @@ import { type TreeDef, treeDefEqual, treeDefString, treeFlatten, treeUnflatten }
 import { ShapedArray } from "./shape.js";
 import { stageProgram } from "./staging.js";
 import { type Tracer, bind, bind1 } from "./trace.js";
+import { checkFunction, rejectPromise } from "./transform-checks.js";
 
 interface Staged {
   readonly program: ClosedProgram;
@@ -58,9 +59,9 @@ function scalarIndex(x: unknown, what: string, acceptBool: boolean): Tracer {
 
 const int32 = (v: number) => ConcreteArray.scalar(v, "int32");
 
-function branchesCall(index: Tracer, fns: readonly ((...operands: any[]) => unknown)[], operands: unknown[], what: string): any {
+function branchesCall(index: Tracer, fns: readonly ((...operands: any[]) => unknown)[], operands: unknown[], what: string, names?: readonly string[]): any {
   fns.forEach((f, i) => {
-    if (typeof f !== "function") throw new TransformError(`${what}: branch ${i} is ${typeof f}; expected a function`);
+    checkFunction(what, f, names?.[i] ?? `branch ${i}`);
   });
   const [leaves, inDef] = flattenArgs(operands, what);
   const staged = fns.map((f, i) => stage((...xs) => f(...(treeUnflatten(inDef, xs) as unknown[])), leaves.map((l) => l.aval), `${what} branch ${i}`));
@@ -82,7 +83,7 @@ function branchesCall(index: Tracer, fns: readonly ((...operands: any[]) => unkn
 export function cond(pred: unknown, trueFn: (...operands: any[]) => any, falseFn: (...operands: any[]) => any, ...operands: unknown[]): any {
   const p = scalarIndex(pred, "lax.cond (predicate)", true);
   const index = bind1("convert_element_type", [p.dtype === "bool" ? p : lax.ne(p, int32(0))], { newDtype: "int32" });
-  return branchesCall(index, [falseFn, trueFn], operands, "lax.cond");
+  return branchesCall(index, [falseFn, trueFn], operands, "lax.cond", ["falseFn", "trueFn"]);
 }
 
 /** `switch(index, branches, ...operands)`: `branches[index](...operands)`, the index clamped into range as in JAX. */
@@ -118,7 +119,7 @@ function scanLength(xs: readonly Tracer[], length: number | undefined): number {
  * `[finalCarry, ys]`, ys stacked along a new leading axis. Carry, x and y are pytrees.
  */
 export function scan(f: (carry: any, x: any) => [any, any], init: unknown, xs: unknown = null, { length, reverse = false }: ScanOptions = {}): [any, any] {
-  if (typeof f !== "function") throw new TransformError(`lax.scan: expected a function, got ${typeof f}`);
+  checkFunction("lax.scan", f, "the step function f(carry, x)");
   const [initCarry, carryDef] = flattenArgs(init, "lax.scan (init)");
   const [xLeaves, xDef] = xs === null || xs === undefined ? [[], null] : flattenArgs(xs, "lax.scan (xs)");
   const n = scanLength(xLeaves, length);
@@ -127,6 +128,7 @@ export function scan(f: (carry: any, x: any) => [any, any], init: unknown, xs: u
     (...leaves) => {
       const x = xDef ? treeUnflatten(xDef, leaves.slice(carry.length)) : null;
       const r = f(treeUnflatten(carryDef, leaves.slice(0, carry.length)), x);
+      rejectPromise(r, "lax.scan");
       if (!Array.isArray(r) || r.length !== 2) throw new TransformError("lax.scan: the body must return [carry, y]");
       const [newCarry, newDef] = flattenArgs(r[0], "lax.scan (carry)");
       if (!treeDefEqual(newDef, carryDef)) throw new TransformError(`lax.scan: the body returns a carry of structure ${treeDefString(newDef)}; init has ${treeDefString(carryDef)}`);
@@ -159,7 +161,8 @@ function withWeakCarry(init: unknown, carry: Tracer[], stageBody: (carry: Tracer
 
 /** `whileLoop(condFn, bodyFn, init)`: `val = bodyFn(val)` while `condFn(val)`. Forward mode only (as in JAX). */
 export function whileLoop(condFn: (val: any) => any, bodyFn: (val: any) => any, init: unknown): any {
-  if (typeof condFn !== "function" || typeof bodyFn !== "function") throw new TransformError("lax.whileLoop: expected condFn and bodyFn to be functions");
+  checkFunction("lax.whileLoop", condFn, "condFn");
+  checkFunction("lax.whileLoop", bodyFn, "bodyFn");
   const [initCarry, carryDef] = flattenArgs(init, "lax.whileLoop (init)");
   const args = (xs: Tracer[]) => treeUnflatten(carryDef, xs);
   const [carry, b] = withWeakCarry(init, initCarry, (cs) => stage((...xs) => bodyFn(args(xs)), cs.map((x) => x.aval), "lax.whileLoop (bodyFn)"));

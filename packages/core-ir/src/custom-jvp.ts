@@ -10,10 +10,11 @@ import { CUSTOM_CACHE_SIZE, type StagedFn, signatureKey, stageFn, stageUserProgr
 import { TransformError } from "./errors.js";
 import { flattenArgs } from "./leaves.js";
 import { LruCache } from "./lru.js";
-import type { ClosedProgram } from "./program.js";
+import { type ClosedProgram, retainConsts } from "./program.js";
 import { type TreeDef, treeUnflatten } from "./pytree.js";
 import { describeTree, leavesMatching } from "./rule-outputs.js";
 import { type Tracer, bind } from "./trace.js";
+import { checkFunction } from "./transform-checks.js";
 
 /** The user's rule: primals and tangents are lists of the arguments (pytrees); returns [primalOut, tangentOut]. */
 export type JvpRuleFn = (primals: any[], tangents: any[]) => [unknown, unknown];
@@ -89,7 +90,7 @@ export interface CustomJvpFunction<F extends (...args: any[]) => any> {
 
 /** `customJvp(fn)`: `fn` whose derivative is the rule given with `.defjvp` (JAX's `jax.custom_jvp`). */
 export function customJvp<F extends (...args: any[]) => any>(fn: F): CustomJvpFunction<F> {
-  if (typeof fn !== "function") throw new TransformError(`customJvp: expected a function, got ${typeof fn}`);
+  checkFunction("customJvp", fn);
   const name = fn.name || "fn";
   let rule: JvpRuleFn | null = null;
   const newCache = () => new LruCache<string, { staged: StagedFn; jvp: CustomJvpRule }>(CUSTOM_CACHE_SIZE);
@@ -104,6 +105,7 @@ export function customJvp<F extends (...args: any[]) => any>(fn: F): CustomJvpFu
       const staged = stageFn(fn, name, leaves, inDef);
       entry = { staged, jvp: new CustomJvpRule(name, rule, inDef, staged.outDef, staged.program) };
       cache.set(key, entry);
+      retainConsts(staged.program);
     }
     const outs = bind("custom_jvp_call", leaves, { name, program: entry.staged.program, jvp: entry.jvp });
     return treeUnflatten(entry.staged.outDef, outs);

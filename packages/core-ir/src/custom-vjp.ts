@@ -11,11 +11,12 @@ import { CUSTOM_CACHE_SIZE, type StagedFn, signatureKey, stageFn, stageUserProgr
 import { TransformError } from "./errors.js";
 import { flattenArgs } from "./leaves.js";
 import { LruCache } from "./lru.js";
-import type { ClosedProgram } from "./program.js";
+import { type ClosedProgram, retainConsts } from "./program.js";
 import { type TreeDef, treeUnflatten } from "./pytree.js";
 import { describeTree, leavesMatching, zerosForNulls } from "./rule-outputs.js";
 import type { ShapedArray } from "./shape.js";
 import { type Tracer, bind } from "./trace.js";
+import { checkFunction } from "./transform-checks.js";
 
 export type FwdFn = (...args: any[]) => [unknown, unknown];
 export type BwdFn = (residuals: any, ct: any) => unknown[];
@@ -156,7 +157,7 @@ interface Entry {
 
 /** `customVjp(fn)`: `fn` whose VJP is given with `.defvjp(fwd, bwd)` (JAX's `jax.custom_vjp`). */
 export function customVjp<F extends (...args: any[]) => any>(fn: F): CustomVjpFunction<F> {
-  if (typeof fn !== "function") throw new TransformError(`customVjp: expected a function, got ${typeof fn}`);
+  checkFunction("customVjp", fn);
   const name = fn.name || "fn";
   let rules: { fwd: FwdFn; bwd: BwdFn } | null = null;
   const newCache = () => new LruCache<string, Entry>(CUSTOM_CACHE_SIZE);
@@ -172,7 +173,10 @@ export function customVjp<F extends (...args: any[]) => any>(fn: F): CustomVjpFu
     const [leaves, inDef] = flattenArgs(args, `customVjp(${name})`);
     const key = signatureKey(inDef, leaves.map((l) => l.aval));
     let entry = cache.get(key);
-    if (!entry) cache.set(key, (entry = stage(leaves, inDef, rules)));
+    if (!entry) {
+      cache.set(key, (entry = stage(leaves, inDef, rules)));
+      retainConsts(entry.fn.program);
+    }
     const outs = bind("custom_vjp_call", leaves, { name, program: entry.fn.program, fwd: entry.fwd, bwd: entry.bwd });
     return treeUnflatten(entry.fn.outDef, outs);
   };

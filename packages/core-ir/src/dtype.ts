@@ -1,4 +1,4 @@
-import { DTypeError } from "./errors.js";
+import { BackendError, DTypeError } from "./errors.js";
 
 /** Element types. `float32` is the default; `bool` is stored one byte per element. */
 export type DType = "float32" | "float64" | "int32" | "bool";
@@ -28,7 +28,42 @@ export function shortDType(d: DType): string {
   return { float32: "f32", float64: "f64", int32: "i32", bool: "bool" }[d];
 }
 
+/** Bytes per element of each dtype. */
+export const DTYPE_BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
+/**
+ * The largest array a backend holding typed arrays allocates: 4 GiB, WebAssembly's ceiling
+ * too. Beyond it the engine would try (and page in) the memory before failing, or kill the process.
+ */
+export const MAX_ARRAY_BYTES = 2 ** 32;
+
+/** A fresh zeroed typed array; a size beyond `MAX_ARRAY_BYTES` or one the engine refuses is a BackendError. */
 export function allocTyped(dtype: DType, size: number): AnyTypedArray {
+  const bytes = size * DTYPE_BYTES[dtype];
+  if (bytes > MAX_ARRAY_BYTES) {
+    throw new BackendError(`cannot allocate an array of ${size} ${dtype} elements (${formatBytes(bytes)}): larger than the ${formatBytes(MAX_ARRAY_BYTES)} an array may hold`);
+  }
+  try {
+    return newTyped(dtype, size);
+  } catch (e) {
+    if (e instanceof RangeError) throw new BackendError(`cannot allocate an array of ${size} ${dtype} elements (${formatBytes(bytes)}): ${e.message}`);
+    throw e;
+  }
+}
+
+/** `1.5 GiB`, `300 MiB`, `12 bytes`. */
+export function formatBytes(bytes: number): string {
+  const units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : Number(v.toPrecision(3))} ${units[u]}`;
+}
+
+function newTyped(dtype: DType, size: number): AnyTypedArray {
   switch (dtype) {
     case "float32":
       return new Float32Array(size);
@@ -41,12 +76,26 @@ export function allocTyped(dtype: DType, size: number): AnyTypedArray {
   }
 }
 
-/** Copy numbers into a typed array of `dtype` (bool: nonzero -> 1, int32: truncation). */
+/** Copy numbers into a typed array of `dtype` (bool: nonzero, NaN included, -> 1; int32: truncation). */
 export function toTyped(dtype: DType, values: ArrayLike<number>): AnyTypedArray {
   const out = allocTyped(dtype, values.length);
-  if (dtype === "bool") for (let i = 0; i < values.length; i++) out[i] = values[i] ? 1 : 0;
+  if (dtype === "bool") for (let i = 0; i < values.length; i++) out[i] = values[i] !== 0 ? 1 : 0;
   else out.set(values);
   return out;
+}
+
+export const INT32_MIN = -(2 ** 31);
+export const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * Whether the JS number `value` converts to `dtype` as it is meant: int32 truncates toward
+ * zero and holds [-2^31, 2^31 - 1], and NaN and ±Infinity have no int32 value (JAX refuses
+ * these rather than wrap). Every number converts to the float dtypes and to bool.
+ */
+export function fitsDType(value: number, dtype: DType): boolean {
+  if (dtype !== "int32") return true;
+  const t = Math.trunc(value);
+  return t >= INT32_MIN && t <= INT32_MAX;
 }
 
 const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };

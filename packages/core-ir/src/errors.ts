@@ -54,3 +54,15 @@ export class TransformError extends LintraError {}
 
 /** An intermediate array used after the transformation that made it released its memory. */
 export class ReleasedArrayError extends LintraError {}
+
+/**
+ * A value was needed (read back, converted to a JS number or boolean) while it is abstract:
+ * a tracer of a transformation, whose values are not known while the function is transformed.
+ */
+export class ConcretizationError extends LintraError {}
+
+/**
+ * An array used where JavaScript converts it to a number or a primitive (`x * 2`, `x > 0`,
+ * `"loss " + x`): there is no operator overloading, so the result would silently be wrong.
+ */
+export class ConversionError extends LintraError {}

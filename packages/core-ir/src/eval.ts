@@ -1,9 +1,10 @@
 import { type Backend, getBackend } from "./backend.js";
 import { type AnyTypedArray, type DType, toTyped } from "./dtype.js";
-import { ReleasedArrayError, UnsupportedPrimitiveError, ValueError } from "./errors.js";
+import { ConversionError, ReleasedArrayError, UnsupportedPrimitiveError, ValueError } from "./errors.js";
 import { implRules } from "./higher-order.js";
-import { type Slot, borrow } from "./interpret.js";
-import { bufferOn, forgetOwner, noteProduced, releaseOnCollect } from "./memory.js";
+import type { Slot } from "./interpret.js";
+import { type ReleaseReason, bufferOn, forgetOwner, isDonated, noteProduced, releaseOnCollect, releasedMessage } from "./memory.js";
+import { trackCreated } from "./tidy.js";
 import { type FirstOrderPrim, type HigherOrderPrim, type Params, type Prim, getPrimitive } from "./registry.js";
 import { ShapedArray, type Shape } from "./shape.js";
 import { MainTrace, Trace, Tracer, installEvalTrace } from "./trace.js";
@@ -13,7 +14,8 @@ import { MainTrace, Trace, Tracer, installEvalTrace } from "./trace.js";
  * back when the array is garbage collected, or earlier when it is disposed.
  */
 export class ConcreteArray extends Tracer {
-  private released = false;
+  /** Why the buffer is gone, once it is (see `releasedMessage`). */
+  private released: ReleaseReason | null = null;
   /**
    * Memory the JS engine accounts for (never read): without it, a small wrapper object
    * owning megabytes of backend memory would look free to the collector, which would then
@@ -28,28 +30,50 @@ export class ConcreteArray extends Tracer {
   ) {
     super(evalTrace);
     releaseOnCollect(this, backend, _buffer);
+    trackCreated(this);
     const external = backend.externalBytes?.(_buffer) ?? 0;
     if (external > 0) this.gcHint = new ArrayBuffer(external);
   }
 
+  /** Numeric and default conversions are errors that say what to write instead (see Tracer). */
+  override [Symbol.toPrimitive](hint: "string" | "number" | "default"): string {
+    if (hint === "string") return this.toString();
+    const what = hint === "number" ? "a JS number (x * 2, x > 0, +x, Math.f(x))" : "a JS primitive (\"loss \" + x, x + 1, x == 1)";
+    throw new ConversionError(
+      `the array ${this.aval} was used as ${what}; JavaScript has no operator overloading, so this would compute with NaN or a string. ` +
+        "Use array methods and np functions (x.mul(2), x.add(1), np.greater(x, 0)), read the value of a size-1 array with x.item(), " +
+        "and print with `${x}` or String(x)",
+    );
+  }
+
+  /** Whether the buffer was given back (disposed, donated, or released by a transformation). */
+  get isDisposed(): boolean {
+    return this.released !== null;
+  }
+
   /** The backend buffer; throws if the array was released. */
   get buffer(): unknown {
-    if (this.released) {
-      throw new ReleasedArrayError(
-        `array ${this.aval} was an intermediate of a transformation and was released when it returned; ` +
-          "keep values by returning them (or as aux) instead of storing them from inside the function",
-      );
-    }
+    if (this.released) throw new ReleasedArrayError(releasedMessage(this.aval, this.released));
     return this._buffer;
   }
 
   /** Give the memory back now (once: a second call does nothing). */
-  dispose(): void {
+  override dispose(reason: ReleaseReason = "disposed"): void {
     if (this.released) return;
-    this.released = true;
+    this.surrender(reason);
+    this.backend.release(this._buffer);
+  }
+
+  /**
+   * Stop owning the buffer without giving it back: its new owner (a program run that was
+   * donated the array) releases it. The array is invalid afterwards.
+   */
+  surrender(reason: ReleaseReason): unknown {
+    const buffer = this.buffer;
+    this.released = reason;
     this.gcHint = null;
     forgetOwner(this);
-    this.backend.release(this._buffer);
+    return buffer;
   }
 
   static fromTyped(data: AnyTypedArray | ArrayLike<number>, shape: Shape, dtype: DType, backend: Backend<any> = getBackend()): ConcreteArray {
@@ -136,20 +160,29 @@ function produced(aval: ShapedArray, backend: Backend<any>, buffer: unknown): Co
  * buffer is copied, so that no two arrays ever own one buffer.
  */
 function runImpl<P extends HigherOrderPrim>(backend: Backend<any>, prim: P, args: readonly ConcreteArray[], params: Params<P>, outAvals: ShapedArray[]): ConcreteArray[] {
+  const program = (params as { program?: object }).program;
+  // `owned`: this call releases the buffer afterwards (a copy); `given`: the rule owns it (donated).
   const ins = args.map((a) => {
     const { buffer, copied } = bufferOn(a.backend, a.buffer, a.aval, backend);
-    return { buffer, owned: copied };
+    const given = program !== undefined && isDonated(program, a);
+    return { buffer, copied, owned: copied && !given, given };
+  });
+  // A donated array is invalid from here on; its buffer (or the copy of it) is the rule's.
+  args.forEach((a, j) => {
+    if (!ins[j].given || a.isDisposed) return;
+    if (ins[j].copied) a.dispose("donated");
+    else a.surrender("donated");
   });
   let outs: Slot[];
   try {
-    outs = implRules[prim](backend, borrow(ins), params, outAvals);
+    outs = implRules[prim](backend, ins.map((c) => ({ buffer: c.buffer, owned: c.given })), params, outAvals);
   } catch (e) {
     for (const c of ins) if (c.owned) backend.release(c.buffer);
     throw e;
   }
   const made = new Map<unknown, ConcreteArray>();
   const results = outs.map((s, i) => {
-    const input = args.find((a, j) => ins[j].buffer === s.buffer && !ins[j].owned);
+    const input = args.find((a, j) => ins[j].buffer === s.buffer && !ins[j].owned && !ins[j].given);
     if (input) return input;
     if (made.has(s.buffer)) return made.get(s.buffer)!;
     const copied = ins.some((c) => c.owned && c.buffer === s.buffer);

@@ -18,6 +18,8 @@ export * from "./higher-order.js";
 export * from "./source/index.js";
 export * from "./pytree.js";
 export * from "./leaves.js";
+export * from "./transform-checks.js";
+export { tidy } from "./tidy.js";
 export * from "./lru.js";
 export { jit, JIT_CACHE_SIZE, type JitOptions } from "./jit.js";
 export { customJvp, CustomJvpRule, type CustomJvpFunction, type JvpRuleFn } from "./custom-jvp.js";

@@ -184,10 +184,16 @@ function compiled(backend: Backend<any>, program: Program): Executable<unknown> 
 
 /**
  * Run a closed program on buffers: compiled by the backend where it can, else equation by
- * equation. What `jit` does when it is evaluated.
+ * equation. What `jit` does when it is evaluated. Owned input slots (donated buffers) are
+ * the run's: released at their last use, or handed back as outputs.
  */
 export function runClosed(program: Program, backend: Backend<any>, inputs: readonly Slot[]): Slot[] {
   const exe = compiled(backend, program);
   if (!exe) return runSlots(program, backend, inputs);
-  return exe(inputs.map((s) => s.buffer)).map((buffer) => ({ buffer, owned: true }));
+  try {
+    return exe(inputs.map((s) => s.buffer)).map((buffer) => ({ buffer, owned: true }));
+  } finally {
+    // Owned inputs (donated buffers) are this run's to give back; an executable's outputs are fresh.
+    for (const b of new Set(inputs.filter((s) => s.owned).map((s) => s.buffer))) backend.release(b);
+  }
 }

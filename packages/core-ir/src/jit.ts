@@ -4,12 +4,15 @@
  * form); under a transformation the equation is transformed by its rules like any other.
  */
 import { getBackend } from "./backend.js";
+import { ConcreteArray } from "./eval.js";
 import { TransformError, ValueError } from "./errors.js";
 import { flattenArgs } from "./leaves.js";
 import { LruCache } from "./lru.js";
-import { type ClosedProgram, closeProgram } from "./program.js";
+import { donating } from "./memory.js";
+import { type ClosedProgram, closeProgram, retainConsts } from "./program.js";
 import { type TreeDef, treeDefString, treeFlatten, treeUnflatten } from "./pytree.js";
 import { stageProgram } from "./staging.js";
+import { checkArgnums, checkArgnumsRange, checkFunction, checkOptions, rejectPromise } from "./transform-checks.js";
 import { type Tracer, bind } from "./trace.js";
 
 /** Programs each jitted function keeps, one per signature, least recently used dropped first. */
@@ -18,6 +21,13 @@ export const JIT_CACHE_SIZE = 64;
 export interface JitOptions {
   /** Positional arguments that are JS values, not arrays: their values are part of the signature. */
   staticArgnums?: number | readonly number[];
+  /**
+   * Positional arguments whose arrays the call may consume: their buffers are released at
+   * their last use in the program or reused for its outputs, and the arrays are invalid
+   * afterwards (JAX's donate_argnums). Only an eager call donates; under a transformation
+   * it is ignored.
+   */
+  donateArgnums?: number | readonly number[];
 }
 
 interface Staged {
@@ -25,22 +35,6 @@ interface Staged {
   /** Values of enclosing transformations the function closed over: leading inputs of the program. */
   readonly hoisted: Tracer[];
   readonly outDef: TreeDef;
-}
-
-function checkOptions(options: object, name: string): void {
-  for (const key of Object.keys(options)) {
-    if (key === "donateArgnums") throw new TransformError(`jit(${name}): donateArgnums is not supported yet`);
-    if (key !== "staticArgnums") throw new ValueError(`jit(${name}): unknown option '${key}'; expected staticArgnums`);
-  }
-}
-
-function checkStaticArgnums(staticArgnums: JitOptions["staticArgnums"], name: string): number[] {
-  const nums = staticArgnums === undefined ? [] : typeof staticArgnums === "number" ? [staticArgnums] : [...staticArgnums];
-  for (const n of nums) {
-    if (!Number.isInteger(n) || n < 0) throw new ValueError(`jit(${name}): staticArgnums ${JSON.stringify(staticArgnums)} must be non-negative integers`);
-  }
-  if (new Set(nums).size !== nums.length) throw new ValueError(`jit(${name}): staticArgnums ${JSON.stringify(staticArgnums)} has duplicates`);
-  return nums;
 }
 
 /** A static argument's part of the cache key: JSON for JS data, identity for anything else. */
@@ -76,6 +70,7 @@ function badLeafPath(tree: unknown, path = ""): string | null {
 }
 
 function flattenOutput(out: unknown, name: string): [Tracer[], TreeDef] {
+  rejectPromise(out, `jit(${name})`);
   const bad = badLeafPath(out);
   if (bad !== null) {
     throw new TransformError(`jit(${name}): output leaf at ${bad} is not an array (got ${typeof out === "object" ? "a non-array value" : typeof out}); return arrays, numbers or pytrees of them`);
@@ -84,15 +79,25 @@ function flattenOutput(out: unknown, name: string): [Tracer[], TreeDef] {
   return [flattenArgs(leaves, `jit(${name}) output`)[0], def];
 }
 
+/** The concrete arrays among the leaves of the donated arguments. */
+function donatedArrays(args: readonly unknown[], donated: readonly number[]): Set<ConcreteArray> {
+  const found = new Set<ConcreteArray>();
+  for (const n of donated) for (const leaf of treeFlatten(args[n])[0]) if (leaf instanceof ConcreteArray) found.add(leaf);
+  return found;
+}
+
 /**
  * Compile `f` as one program per signature (pytree structure, shapes, dtypes, static
  * argument values, backend). `f` runs exactly once per signature, on abstract values.
  */
 export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions = {}): (...args: Parameters<F>) => ReturnType<F> {
-  if (typeof f !== "function") throw new TransformError(`jit: expected a function, got ${typeof f}`);
+  checkFunction("jit", f);
   const name = f.name || "fn";
-  checkOptions(options, name);
-  const statics = checkStaticArgnums(options.staticArgnums, name);
+  checkOptions(`jit(${name})`, options, ["staticArgnums", "donateArgnums"]);
+  const statics = options.staticArgnums === undefined ? [] : checkArgnums(`jit(${name})`, options.staticArgnums, "staticArgnums", true);
+  const donated = options.donateArgnums === undefined ? [] : checkArgnums(`jit(${name})`, options.donateArgnums, "donateArgnums", true);
+  const both = donated.find((n) => statics.includes(n));
+  if (both !== undefined) throw new ValueError(`jit(${name}): argument ${both} is in both staticArgnums and donateArgnums; a static argument is a JS value and cannot be donated`);
   const cache = new LruCache<string, Staged>(JIT_CACHE_SIZE);
 
   const stage = (args: unknown[], dynamicDef: TreeDef, avals: Tracer["aval"][]): Staged => {
@@ -110,8 +115,8 @@ export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions
   };
 
   return (...args: unknown[]) => {
-    const outOfRange = statics.find((n) => n >= args.length);
-    if (outOfRange !== undefined) throw new ValueError(`jit(${name}): staticArgnums includes ${outOfRange} but the call has ${args.length} arguments`);
+    checkArgnumsRange(`jit(${name})`, statics, args.length, "staticArgnums");
+    checkArgnumsRange(`jit(${name})`, donated, args.length, "donateArgnums");
     const dynamicArgs = args.filter((_, i) => !statics.includes(i));
     const [leaves, dynamicDef] = flattenArgs(dynamicArgs, `jit(${name})`);
     const key = [treeDefString(dynamicDef), leaves.map((l) => l.aval.toString()).join(","), statics.map((i) => staticKey(args[i])).join(","), getBackend().name].join("|");
@@ -119,9 +124,13 @@ export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions
     if (!staged) {
       staged = stage(args, dynamicDef, leaves.map((l) => l.aval));
       // A program that closed over tracers of an enclosing transformation is valid only now.
-      if (staged.hoisted.length === 0) cache.set(key, staged);
+      if (staged.hoisted.length === 0) {
+        cache.set(key, staged);
+        retainConsts(staged.program);
+      }
     }
-    const outs = bind("jit", [...staged.hoisted, ...leaves], { name, program: staged.program });
+    const program = staged.program;
+    const outs = donating(program, donatedArrays(args, donated), () => bind("jit", [...staged.hoisted, ...leaves], { name, program }));
     return treeUnflatten(staged.outDef, outs) as ReturnType<F>;
   };
 }

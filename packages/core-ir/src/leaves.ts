@@ -2,6 +2,7 @@ import { ValueError } from "./errors.js";
 import { ConcreteArray } from "./eval.js";
 import { type TreeDef, treeFlatten, treeUnflatten } from "./pytree.js";
 import { Tracer } from "./trace.js";
+import { rejectPromise } from "./transform-checks.js";
 
 /**
  * The one converter of JS leaves to arrays: JS numbers become float32 scalars (weakly typed
@@ -19,6 +20,7 @@ export function asArray(leaf: unknown, where: string): Tracer {
 
 /** Flatten a pytree of inputs into arrays. */
 export function flattenArgs(tree: unknown, where: string): [Tracer[], TreeDef] {
+  rejectPromise(tree, where);
   const [leaves, def] = treeFlatten(tree);
   return [leaves.map((l) => asArray(l, where)), def];
 }
@@ -28,7 +30,9 @@ export function flatFn(f: (...args: any[]) => unknown, inDef: TreeDef, where: st
   let out: TreeDef | null = null;
   const fn = (...xs: Tracer[]) => {
     const args = treeUnflatten(inDef, xs) as unknown[];
-    const [leaves, def] = flattenArgs(f(...args), `${where} (output)`);
+    const result = f(...args);
+    rejectPromise(result, where);
+    const [leaves, def] = flattenArgs(result, `${where} (output)`);
     out = def;
     return leaves;
   };

@@ -7,6 +7,10 @@
  *   rules, transposition, linear programs) when it returns: a release scope.
  * - A compiled program's intermediates are plain buffers, released by the interpreter at
  *   their last use; only at the eval trace do results become arrays (`runImpl` in eval.ts).
+ * - `tidy(fn)` releases every array created inside `fn` except those it returns: the way out
+ *   for synchronous loops, where finalizers never get to run.
+ * - `jit(f, { donateArgnums })` hands the donated arrays' buffers to the program run, which
+ *   releases (or reuses) them at their last use; the arrays are invalid afterwards.
  * Releasing is idempotent per owner, so a buffer is never given back twice.
  */
 import type { Backend } from "./backend.js";
@@ -31,9 +35,30 @@ export function forgetOwner(owner: object): void {
   finalizers.unregister(owner);
 }
 
+/** Why an array's buffer is gone: it decides what reading the array says. */
+export type ReleaseReason = "disposed" | "transformation" | "donated";
+
+/** The message of reading an array released for `reason`. */
+export function releasedMessage(aval: ShapedArray, reason: ReleaseReason): string {
+  switch (reason) {
+    case "transformation":
+      return (
+        `array ${aval} was an intermediate of a transformation and was released when it returned; ` +
+        "keep values by returning them (or as aux) instead of storing them from inside the function"
+      );
+    case "disposed":
+      return (
+        `array ${aval} was disposed (by dispose(), a \`using\` declaration, or the end of a tidy that did not return it); ` +
+        "it cannot be read or computed with any more: return it from the tidy to keep it"
+      );
+    case "donated":
+      return `array ${aval} was donated to a jitted function (donateArgnums) and its buffer was reused; use that function's outputs instead`;
+  }
+}
+
 /** Something whose memory a release scope may give back. */
 export interface Disposable {
-  dispose(): void;
+  dispose(reason?: ReleaseReason): void;
 }
 
 let internalDepth = 0;
@@ -68,13 +93,37 @@ export function releaseScope<R>(fn: () => R, keep: (result: R) => Iterable<unkno
     result = fn();
   } catch (e) {
     scope = null;
-    for (const a of mine) a.dispose();
+    for (const a of mine) a.dispose("transformation");
     throw e;
   }
   scope = null;
   const kept = new Set<unknown>(keep(result));
-  for (const a of mine) if (!kept.has(a)) a.dispose();
+  for (const a of mine) if (!kept.has(a)) a.dispose("transformation");
   return result;
+}
+
+/** The arrays a jit call donates to one run of its program (see `donating`). */
+let donation: { readonly program: object; readonly arrays: ReadonlySet<object> } | null = null;
+
+/**
+ * Run `fn` (which applies `program`) with `arrays` donated to that program: when the eval
+ * trace runs exactly this program, it takes their buffers. Under a transformation the
+ * program is transformed first, so nothing is donated, as in JAX.
+ */
+export function donating<R>(program: object, arrays: ReadonlySet<object>, fn: () => R): R {
+  if (arrays.size === 0) return fn();
+  const outer = donation;
+  donation = { program, arrays };
+  try {
+    return fn();
+  } finally {
+    donation = outer;
+  }
+}
+
+/** Whether `array` is donated to this run of `program`. */
+export function isDonated(program: object, array: object): boolean {
+  return donation !== null && donation.program === program && donation.arrays.has(array);
 }
 
 /**

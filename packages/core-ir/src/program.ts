@@ -5,6 +5,7 @@ import { prettyPrint } from "./print.js";
 import { toSource } from "./source/to-source.js";
 import { type HigherOrderPrim, type Params, type Prim, abstractEval, getPrimitive } from "./registry.js";
 import { ShapedArray } from "./shape.js";
+import { untrack } from "./tidy.js";
 import { type Tracer, bind } from "./trace.js";
 
 /** A variable of a program: bound once, typed by its abstract value. */
@@ -87,6 +88,15 @@ export function closeProgram(program: Program): { closed: ClosedProgram; hoisted
     program.outs,
   );
   return { closed: closed as ClosedProgram, hoisted };
+}
+
+/**
+ * A program kept in a cache outlives the tidy that staged it: its constants (and those of
+ * its sub-programs) leave the tidy's care and are released with the program instead.
+ */
+export function retainConsts(program: Program): void {
+  for (const c of program.consts) untrack(c);
+  for (const e of program.eqns) for (const sub of subPrograms(e.params)) retainConsts(sub);
 }
 
 /** The sub-programs held in an equation's params (a higher-order primitive's bodies). */
@@ -234,7 +244,10 @@ export class ProgramMemo<T> {
     let perKey = this.perProgram.get(program);
     if (!perKey) this.perProgram.set(program, (perKey = new Map()));
     let value = perKey.get(key);
-    if (value === undefined) perKey.set(key, (value = make()));
+    if (value === undefined) {
+      perKey.set(key, (value = make()));
+      if (value instanceof Program) retainConsts(value);
+    }
     return value;
   }
 }

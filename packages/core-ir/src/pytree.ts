@@ -1,5 +1,6 @@
 import { ValueError } from "./errors.js";
 import { Tracer } from "./trace.js";
+import { rejectPromise } from "./transform-checks.js";
 
 /** A nested structure of leaves: arrays of trees, plain objects of trees, or a leaf. */
 export type PyTree<L = unknown> = L | readonly PyTree<L>[] | { readonly [k: string]: PyTree<L> };
@@ -17,24 +18,45 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** Deeper pytrees are refused (a JS stack would overflow long before a real model nests this deep). */
+export const MAX_TREE_DEPTH = 1000;
+
 /** Leaves in depth-first order (object keys sorted, as JAX sorts dict keys) and the structure. */
 export function treeFlatten<L = unknown>(tree: unknown, isLeaf: (x: unknown) => boolean = defaultIsLeaf): [L[], TreeDef] {
   const leaves: L[] = [];
-  const walk = (x: unknown): TreeDef => {
+  const ancestors = new Set<object>();
+  const walk = (x: unknown, path: string, depth: number): TreeDef => {
     if (x === null || x === undefined) return { kind: "none", value: x };
     if (isLeaf(x)) {
       leaves.push(x as L);
       return { kind: "leaf" };
     }
-    if (Array.isArray(x)) return { kind: "array", children: x.map(walk) };
-    if (isPlainObject(x)) {
-      const keys = Object.keys(x).sort();
-      return { kind: "object", keys, children: keys.map((k) => walk(x[k])) };
+    if (!Array.isArray(x) && !isPlainObject(x)) {
+      rejectPromise(x, `pytree: at ${path || "the root"}`);
+      throw new ValueError(`pytree: cannot flatten ${describe(x)} at ${path || "the root"}; expected arrays, numbers, booleans, JS arrays or plain objects`);
     }
-    throw new ValueError(`pytree: cannot flatten a value of type ${typeof x} (${String(x)}); expected arrays, numbers, JS arrays or plain objects`);
+    if (ancestors.has(x)) throw new ValueError(`pytree: cyclic reference at ${path}: a pytree must not contain itself`);
+    if (depth >= MAX_TREE_DEPTH) throw new ValueError(`pytree: nested deeper than ${MAX_TREE_DEPTH} levels at ${path.slice(0, 80)}…`);
+    ancestors.add(x);
+    let def: TreeDef;
+    if (Array.isArray(x)) {
+      def = { kind: "array", children: x.map((c, i) => walk(c, `${path}[${i}]`, depth + 1)) };
+    } else {
+      const keys = Object.keys(x).sort();
+      def = { kind: "object", keys, children: keys.map((k) => walk(x[k], `${path}.${k}`, depth + 1)) };
+    }
+    ancestors.delete(x);
+    return def;
   };
-  const def = walk(tree);
+  const def = walk(tree, "", 0);
   return [leaves, def];
+}
+
+/** A value's kind for an error message, without converting it. */
+function describe(x: unknown): string {
+  if (typeof x === "object" && x !== null) return `an object of class ${x.constructor?.name ?? "(none)"}`;
+  if (typeof x === "function") return `a function (${x.name || "anonymous"})`;
+  return `a ${typeof x} (${String(x)})`;
 }
 
 function defaultIsLeaf(x: unknown): boolean {

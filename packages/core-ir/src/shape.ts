@@ -48,21 +48,55 @@ export function stridesOf(shape: Shape): number[] {
 
 export const fmtShape = (shape: Shape): string => `[${shape.join(", ")}]`;
 
+const LISTED = 8;
+
+/**
+ * A JS value as a message shows it: numbers as JS prints them (NaN, Infinity), strings
+ * quoted, arrays and plain objects bracketed (long or deep ones shortened), anything else
+ * by its kind.
+ */
+export function fmtValue(v: unknown, depth = 0): string {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "bigint") return `${v}n`;
+  if (typeof v !== "object" || v === null) return String(v);
+  if (depth > 2) return Array.isArray(v) ? "[…]" : "{…}";
+  if (Array.isArray(v)) {
+    const shown = v.slice(0, LISTED).map((e) => fmtValue(e, depth + 1));
+    return `[${shown.join(", ")}${v.length > LISTED ? `, … (${v.length} entries)` : ""}]`;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return `a ${(v as object).constructor?.name ?? "object"}`;
+  const entries = Object.entries(v).slice(0, LISTED).map(([k, e]) => `${k}: ${fmtValue(e, depth + 1)}`);
+  return entries.length ? `{ ${entries.join(", ")} }` : "{}";
+}
+
 /** Normalise a possibly negative axis against `ndim`, or throw a ShapeError naming `op`. */
 export function normalizeAxis(axis: number, ndim: number, op: string): number {
-  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
+  if (!Number.isInteger(axis)) throw new ShapeError(`${op}: axis ${axis} is not an integer; expected an integer in [${-ndim}, ${ndim - 1}]`);
+  if (axis < -ndim || axis >= ndim) {
     throw new ShapeError(`${op}: axis ${axis} is out of range for an array of rank ${ndim}; expected an integer in [${-ndim}, ${ndim - 1}]`);
   }
   return axis < 0 ? axis + ndim : axis;
 }
 
-export function isValidShape(shape: unknown): shape is Shape {
-  return Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0);
+/** Why `shape` is not a shape (an array of non-negative integers of exact size), or undefined. */
+function shapeProblem(shape: unknown): string | undefined {
+  if (!Array.isArray(shape)) return "it is not an array";
+  const bad = shape.findIndex((d) => typeof d !== "number" || !Number.isInteger(d) || d < 0);
+  if (bad >= 0) return `entry ${bad} is ${fmtValue(shape[bad])}`;
+  if (shapeSize(shape) > Number.MAX_SAFE_INTEGER) return `it has ${shapeSize(shape)} elements, more than 2^53 - 1`;
+  return undefined;
 }
 
+export function isValidShape(shape: unknown): shape is Shape {
+  return shapeProblem(shape) === undefined;
+}
+
+/** `shape` when it is an array of non-negative integers (of at most 2^53 - 1 elements), else a ShapeError naming `op`. */
 export function checkShape(shape: unknown, op: string): Shape {
-  if (!isValidShape(shape)) throw new ShapeError(`${op}: invalid shape ${JSON.stringify(shape)}; expected an array of non-negative integers`);
-  return shape;
+  const problem = shapeProblem(shape);
+  if (problem) throw new ShapeError(`${op}: invalid shape ${fmtValue(shape)} (${problem}); expected an array of non-negative integers`);
+  return shape as Shape;
 }
 
 /** True when `perm` is a permutation of 0..n-1. */

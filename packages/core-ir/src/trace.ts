@@ -1,5 +1,5 @@
 import type { DType } from "./dtype.js";
-import { EscapedTracerError, ValueError } from "./errors.js";
+import { ConcretizationError, EscapedTracerError, ValueError } from "./errors.js";
 import { type Params, type Prim, abstractEval } from "./registry.js";
 import type { ShapedArray, Shape } from "./shape.js";
 
@@ -25,6 +25,26 @@ export abstract class Tracer {
   /** The simplest equivalent value (e.g. a JVP tracer whose tangent is zero -> its primal). */
   fullLower(): Tracer {
     return this;
+  }
+  /** Give the memory back now; a tracer of a transformation holds none, so this does nothing. */
+  dispose(): void {}
+  /** `using x = ...` disposes the array at the end of the block. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+  /**
+   * JavaScript has no operator overloading, so `x * 2`, `x > 0`, `+x` or `"a" + x` would
+   * silently compute with NaN or a string: string conversion prints the array, any other
+   * conversion is an error. A tracer's value is not even known while it is traced.
+   */
+  [Symbol.toPrimitive](hint: "string" | "number" | "default"): string {
+    if (hint === "string") return this.toString();
+    throw new ConcretizationError(
+      `the array ${this.aval} is a tracer of the '${this._trace.main.name}' transformation: its value is not known while the function is transformed, ` +
+        "so it cannot become a JS number, boolean or string (x * 2, x > 0, if (x > 0), \"a\" + x). " +
+        "Use np functions and array methods for arithmetic and comparisons (x.mul(2), np.greater(x, 0), np.where), " +
+        "lax.cond / lax.switch to branch on a value, and under jit pass JS values that decide control flow with staticArgnums",
+    );
   }
 }
 

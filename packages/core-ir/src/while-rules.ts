@@ -2,8 +2,8 @@
 import type { Backend } from "./backend.js";
 import { TransformError } from "./errors.js";
 import { Owned, type Slot, borrow, runSlots } from "./interpret.js";
-import { partialEvalProgram } from "./partial-eval.js";
-import { type Eqn, pruneProgram } from "./program.js";
+import { type PartialEvalResult, partialEvalProgram } from "./partial-eval.js";
+import { type ClosedProgram, type Eqn, pruneProgram } from "./program.js";
 import type { Params } from "./registry.js";
 import { ShapedArray } from "./shape.js";
 import type { StagingTrace } from "./staging.js";
@@ -62,13 +62,21 @@ export function whilePartialEval(trace: StagingTrace, known: (Tracer | null)[], 
   // The known loop: the body and predicate restricted to the known consts and carries.
   const keepCarry = carry.map((u) => !u);
   const keepBodyConsts = bodyConsts.map((u) => !u);
-  const knownBody = pruneProgram(body, keepCarry, [...keepBodyConsts, ...keepCarry]).program;
-  const knownCond = pruneProgram(cond, [true], [...unknown.slice(0, condNumConsts).map(() => true), ...keepCarry]).program;
+  // The known halves of the splits (not a pruned body: a loop nested in the body keeps every
+  // carry of its own, tangents included, so pruning would leave unknown inputs behind).
+  const knownBody = knownPart(partialEvalProgram(body, [...bodyConsts, ...carry], carry), keepCarry.filter(Boolean).length);
+  const knownCond = knownPart(condPe, 1);
   const knownIns = known.filter((k, i) => (i < condNumConsts ? true : i < nConsts ? keepBodyConsts[i - condNumConsts] : keepCarry[i - nConsts])) as Tracer[];
   const knownBodyConsts = keepBodyConsts.filter(Boolean).length;
   const knownOuts = bind("while", knownIns, { cond: knownCond, body: knownBody, condNumConsts, bodyNumConsts: knownBodyConsts });
   let k = 0;
   return carry.map((isUnknown, i) => (isUnknown ? staged[i] : knownOuts[k++]));
+}
+
+/** The known program of a split, without its residual outputs: known inputs -> the first `numOuts` known outputs. */
+function knownPart(split: PartialEvalResult, numOuts: number): ClosedProgram {
+  const { known } = split;
+  return pruneProgram(known, known.outs.map((_, i) => i < numOuts), known.inBinders.map(() => true)).program;
 }
 
 /** A loop runs whole: no output can be dropped (each feeds the next step), no input either. */

@@ -5,6 +5,7 @@ import {
   type Tracer,
   ValueError,
   bind1,
+  checkFunction,
   flatFn,
   flattenArgs,
   isFloat,
@@ -26,6 +27,7 @@ import { instantiate } from "./zero.js";
  * `primals` and `tangents` are lists of arguments with matching (pytree) structure.
  */
 export function jvp(f: (...args: any[]) => any, primals: readonly unknown[], tangents: readonly unknown[]): [any, any] {
+  checkFunction("jvp", f);
   return releaseScope(() => jvpTree(f, primals, tangents), leavesOf);
 }
 
@@ -63,6 +65,7 @@ export interface LinearFn {
  * applies the Jacobian at `primals` by running the staged linear program.
  */
 export function linearize(f: (...args: any[]) => any, ...primals: unknown[]): [any, LinearFn] {
+  checkFunction("linearize", f);
   const [ps, inDef] = flattenArgs(primals, "linearize");
   const { fn, outDef } = flatFn(f, inDef, "linearize");
   // The residuals stay alive with fLin; the other intermediates are released.

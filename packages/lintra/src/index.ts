@@ -8,14 +8,18 @@ export * as lax from "./lax.js";
 export * as nn from "./nn.js";
 export { makeProgram, type StagedProgram } from "./make-program.js";
 export { backendNames, getBackend, registerBackend, setBackend, type Backend } from "./backends.js";
-export { ConcretizationError, type NestedValue } from "./readback.js";
+export type { NestedValue } from "./readback.js";
 export type { ArrayLike } from "./operands.js";
 export type { SliceSpec } from "./slicing.js";
 export {
   BackendError,
+  ConcretizationError,
+  ConversionError,
   DTypeError,
   EscapedTracerError,
   LintraError,
+  NonLinearError,
+  ReleasedArrayError,
   ShapeError,
   TransformError,
   TypecheckError,
@@ -26,5 +30,6 @@ export {
   type DType,
   type Program,
   typecheck,
+  tidy,
 } from "@lintra/core-ir";
 export * from "./transformations.js";

@@ -11,7 +11,10 @@ import {
   type Tracer,
   TransformError,
   type TreeDef,
-  ValueError,
+  checkArgnums,
+  checkArgnumsRange,
+  checkFunction,
+  checkOptions,
   flattenArgs,
   isFloat,
   lax,
@@ -27,19 +30,17 @@ export interface JacOptions {
   argnums?: number | readonly number[];
 }
 
-function checkArgnums(argnums: number | readonly number[], nargs: number, where: string): number[] {
-  const nums = typeof argnums === "number" ? [argnums] : [...argnums];
-  if (nums.length === 0) throw new ValueError(`${where}: argnums is empty; expected at least one argument index`);
-  if (new Set(nums).size !== nums.length) throw new ValueError(`${where}: argnums ${JSON.stringify(argnums)} has duplicates`);
-  for (const n of nums) {
-    if (!Number.isInteger(n) || n < 0 || n >= nargs) throw new ValueError(`${where}: argnums ${JSON.stringify(argnums)} is out of range for ${nargs} positional arguments`);
-  }
-  return nums;
+/** `f` and the options, checked when the transformation is made. */
+function checkJacobian(call: string, f: unknown, options: unknown): number[] {
+  checkFunction(call, f);
+  checkOptions(call, options, ["argnums"]);
+  const { argnums = 0 } = (options ?? {}) as JacOptions;
+  return checkArgnums(call, argnums);
 }
 
 /** The differentiated arguments as flat float leaves, and `f` as a function of them. */
-function splitArgs(f: (...args: any[]) => any, args: unknown[], argnums: number | readonly number[], where: string) {
-  const nums = checkArgnums(argnums, args.length, where);
+function splitArgs(f: (...args: any[]) => any, args: unknown[], nums: readonly number[], where: string) {
+  checkArgnumsRange(where, nums, args.length);
   const [leaves, inDef] = flattenArgs(nums.map((n) => args[n]), where);
   leaves.forEach((x) => {
     if (!isFloat(x.dtype)) throw new TransformError(`${where}: cannot differentiate with respect to an input of dtype ${x.dtype} (${x.aval}); expected float inputs`);
@@ -88,9 +89,11 @@ function assemble(outDef: TreeDef, inDef: TreeDef, blocks: Tracer[][], argnums: 
 }
 
 /** Jacobian by forward mode: one batched JVP over the basis of the inputs. */
-export function jacfwd(f: (...args: any[]) => any, { argnums = 0 }: JacOptions = {}) {
+export function jacfwd(f: (...args: any[]) => any, options: JacOptions = {}) {
+  const nums = checkJacobian("jacfwd", f, options);
+  const argnums = options.argnums ?? 0;
   return (...args: unknown[]): any => {
-    const { leaves, inDef, g } = splitArgs(f, args, argnums, "jacfwd");
+    const { leaves, inDef, g } = splitArgs(f, args, nums, "jacfwd");
     let outDef: TreeDef | null = null;
     const push = (...tangents: Tracer[]) => {
       const [, t] = jvp((...xs: Tracer[]) => g(...xs), leaves, tangents);
@@ -113,9 +116,11 @@ export function jacfwd(f: (...args: any[]) => any, { argnums = 0 }: JacOptions =
 }
 
 /** Jacobian by reverse mode: one VJP, batched over the basis of the outputs. */
-export function jacrev(f: (...args: any[]) => any, { argnums = 0 }: JacOptions = {}) {
+export function jacrev(f: (...args: any[]) => any, options: JacOptions = {}) {
+  const nums = checkJacobian("jacrev", f, options);
+  const argnums = options.argnums ?? 0;
   return (...args: unknown[]): any => {
-    const { leaves, inDef, g } = splitArgs(f, args, argnums, "jacrev");
+    const { leaves, inDef, g } = splitArgs(f, args, nums, "jacrev");
     const [y, fVjp] = vjp((...xs: Tracer[]) => g(...xs), ...leaves);
     const [outs, outDef] = flattenArgs(y, "jacrev (output)");
     const cts = basis(outs.map((o) => o.shape), outs.map((o) => o.dtype));
@@ -134,5 +139,6 @@ export function jacrev(f: (...args: any[]) => any, { argnums = 0 }: JacOptions =
 
 /** Hessian as forward-over-reverse: jacfwd(jacrev(f)), shape out.shape ++ x.shape ++ x.shape. */
 export function hessian(f: (...args: any[]) => any, options: JacOptions = {}) {
+  checkJacobian("hessian", f, options);
   return jacfwd(jacrev(f, options), options);
 }

@@ -5,6 +5,8 @@ import {
   type TreeDef,
   Tracer,
   ValueError,
+  checkFunction,
+  rejectPromise,
   stageProgram,
   treeFlatten,
   treeUnflatten,
@@ -29,11 +31,13 @@ function leafAval(leaf: unknown): ShapedArray {
  * arrays) and returns the program; `program.toString()` pretty-prints it.
  */
 export function makeProgram<A extends unknown[]>(f: (...args: A) => unknown): (...args: A) => StagedProgram {
+  checkFunction("makeProgram", f);
   return (...args: A) => {
     const [leaves, inTree] = treeFlatten(args);
     let outTree: TreeDef | undefined;
     const program = stageProgram((...ins: Tracer[]) => {
       const out = f(...(treeUnflatten(inTree, ins) as A));
+      rejectPromise(out, "makeProgram");
       const [outLeaves, def] = treeFlatten(out);
       outTree = def;
       return outLeaves.map((leaf) => asArray(leaf as Tracer, "makeProgram"));

@@ -2,7 +2,7 @@
  * How NumPy-style functions read their operands: JS values become arrays, JS numbers are
  * weakly typed (they take the dtype of the arrays they meet), dtypes promote, shapes broadcast.
  */
-import { ConcreteArray, type DType, type Shape, ShapeError, Tracer, fmtShape, promoteTypes, weakDType } from "@lintra/core-ir";
+import { ConcreteArray, type DType, type Shape, ShapeError, Tracer, INT32_MAX, INT32_MIN, ValueError, fitsDType, fmtShape, promoteTypes, weakDType } from "@lintra/core-ir";
 import { type HostData, fromHost } from "./host-data.js";
 import * as lax from "./lax.js";
 
@@ -36,7 +36,15 @@ function commonDType(args: readonly Weak[]): DType {
 export function promoteArgs(op: string, args: readonly ArrayLike[], adjust: (d: DType) => DType = (d) => d): Tracer[] {
   const weak = args.map((a): Weak => (typeof a === "number" ? a : asArray(a, op)));
   const dtype = adjust(commonDType(weak));
-  return weak.map((a) => (typeof a === "number" ? ConcreteArray.scalar(a, dtype) : cast(a, dtype)));
+  return weak.map((a) => (typeof a === "number" ? weakScalar(op, a, dtype) : cast(a, dtype)));
+}
+
+/** A JS number as a scalar of the operands' dtype; one that int32 cannot hold is refused, as JAX does, not wrapped. */
+function weakScalar(op: string, value: number, dtype: DType): Tracer {
+  if (!fitsDType(value, dtype)) {
+    throw new ValueError(`${op}: the JS number ${value} is out of range for the ${dtype} operands it meets; expected an integer in [${INT32_MIN}, ${INT32_MAX}] (make the array a float array to compute with it)`);
+  }
+  return ConcreteArray.scalar(value, dtype);
 }
 
 function fmtShapes(shapes: readonly Shape[]): string {

@@ -1,11 +1,8 @@
 /** Reading array values back into JS: only concrete arrays have values to read. */
-import { type AnyTypedArray, ConcreteArray, LintraError, type Shape, type Tracer, ValueError, fmtShape, stridesOf } from "@lintra/core-ir";
+import { type AnyTypedArray, ConcreteArray, ConcretizationError, type Shape, type Tracer, ValueError, fmtShape, stridesOf } from "@lintra/core-ir";
 
 /** An array's values as JS data: a number or boolean for a scalar, nested arrays otherwise. */
 export type NestedValue = number | boolean | NestedValue[];
-
-/** A value was read (toArray, item, …) while it is abstract, inside a transformation. */
-export class ConcretizationError extends LintraError {}
 
 export function concrete(x: Tracer, method: string): ConcreteArray {
   if (x instanceof ConcreteArray) return x;

@@ -176,6 +176,17 @@ describe.each(["cpu", "wasm"])("control flow on %s", (backend) => {
       expect(() => grad(f)(f64([0.75, 0.5]))).toThrow(TransformError);
       expect(() => grad(f)(f64([0.75, 0.5]))).toThrow(/lax\.scan.*foriLoop/);
     });
+    it("linearize through a whileLoop whose body holds a loop (every nested carry gets a tangent)", () => {
+      // x -> sin(x) + 1 while x < 1, the body a one-step foriLoop: from 0.3, one step.
+      const body = (c: np.Array) => lax.foriLoop(0, 1, (_i: np.Array, a: np.Array) => np.sin(a).add(1), c);
+      const f = (v: np.Array) => lax.whileLoop((c: np.Array) => np.less(c, 1), body, v);
+      const x = f64(0.3).reshape([]);
+      const [y, fLin] = linearize(f, x);
+      expect(y.item()).toBeCloseTo(Math.sin(0.3) + 1, 12);
+      expect(fLin(f64(2).reshape([])).item()).toBeCloseTo(2 * Math.cos(0.3), 12);
+      expect(jvp(f, [x], [f64(2).reshape([])])[1].item()).toBeCloseTo(2 * Math.cos(0.3), 12);
+      expect(() => grad(f)(x)).toThrow(TransformError);
+    });
     it("foriLoop with static bounds is a scan: reverse mode works (closed form x^(2^3))", () => {
       const f = (v: np.Array) => np.sum(lax.foriLoop(0, 3, (_i: np.Array, a: np.Array) => a.mul(a), v));
       const v = f64([0.9, -1.1]);

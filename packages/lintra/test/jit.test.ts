@@ -204,6 +204,7 @@ describe("jit", () => {
 describe("jit options", () => {
   it("an unknown option is a typed error naming it", () => {
     expect(() => jit((x: np.Array) => x, { staticArgnum: 1 } as never)).toThrow(/unknown option 'staticArgnum'/);
-    expect(() => jit((x: np.Array) => x, { donateArgnums: [0] } as never)).toThrow(TransformError);
+    expect(() => jit((x: np.Array) => x, { staticArgnums: 0, donateArgnums: [0] })).toThrow(/both staticArgnums and donateArgnums/);
+    expect(() => jit((x: np.Array) => x, { donateArgnums: [0, 0] })).toThrow(/donateArgnums \[0,0\] has duplicates/);
   });
 });

@@ -52,7 +52,7 @@ describe.each(["cpu", "wasm"])("vmap on %s", (backend) => {
     expect(() => vmap((a: np.Array, b: np.Array) => a.add(b))(randn([3]), randn([4]))).toThrow(/different sizes: argument leaf 0 has 3, argument leaf 1 has 4/);
     expect(() => vmap((a: np.Array) => a, { inAxis: 0 } as never)).toThrow(/unknown option 'inAxis'/);
     expect(() => vmap((a: np.Array) => a, { inAxes: "0" } as never)(randn([3]))).toThrow(/"0" is not an axis/);
-    expect(() => vmap((a: np.Array) => a, { inAxes: 0.5 })(randn([3]))).toThrow(/axis 0.5 is out of range .* expected an integer/);
+    expect(() => vmap((a: np.Array) => a, { inAxes: 0.5 })(randn([3]))).toThrow(/axis 0.5 is not an integer; expected an integer/);
     expect(() => vmap((a: np.Array) => a, { inAxes: 2 })(randn([3]))).toThrow(/axis 2 is out of range/);
   });
 

@@ -6,6 +6,11 @@ import {
   type TreeDef,
   ValueError,
   asInternal,
+  checkArgnums,
+  checkArgnumsRange,
+  checkFunction,
+  checkOptions,
+  rejectPromise,
   isFloat,
   releaseScope,
   ops,
@@ -57,6 +62,13 @@ function readCotangents(ct: unknown, outTree: TreeDef, outAvals: readonly Tracer
  * returning one cotangent per primal argument.
  */
 export function linearTranspose(fLin: LinearFn): (ct: unknown) => unknown[] {
+  checkFunction("linearTranspose", fLin, "fLin (the linear function returned by linearize)");
+  if (!fLin.program || !fLin.primalTree || !fLin.outTree) {
+    throw new TransformError(
+      `linearTranspose: expected the linear function returned by linearize, got a plain function (${fLin.name || "anonymous"}); ` +
+        "linearize it first: const [, fLin] = linearize(f, ...primals); linearTranspose(fLin)",
+    );
+  }
   const { program, primalTree, outTree } = fLin;
   return (ct) =>
     releaseScope(() => perArgument(primalTree, pullBack(program, readCotangents(ct, outTree, program.outAvals, "linearTranspose"))), leavesOf);
@@ -64,6 +76,7 @@ export function linearTranspose(fLin: LinearFn): (ct: unknown) => unknown[] {
 
 /** Reverse mode: `vjp(f, ...primals)` -> `[out, fVjp]`, `fVjp(ct)` -> one cotangent per primal. */
 export function vjp(f: (...args: any[]) => any, ...primals: unknown[]): [any, (ct: unknown) => unknown[]] {
+  checkFunction("vjp", f);
   const [ps, inDef] = flattenArgs(primals, "vjp");
   const { fn, outDef } = flatFn(f, inDef, "vjp");
   const { outs, program } = releaseScope(
@@ -82,50 +95,51 @@ export interface GradOptions {
   hasAux?: boolean;
 }
 
-function checkArgnums(argnums: number | readonly number[], nargs: number, where: string): number[] {
-  const nums = typeof argnums === "number" ? [argnums] : [...argnums];
-  if (nums.length === 0) throw new ValueError(`${where}: argnums is empty; expected at least one argument index`);
-  for (const n of nums) {
-    if (!Number.isInteger(n) || n < 0 || n >= nargs) {
-      throw new ValueError(`${where}: argnums ${JSON.stringify(argnums)} is out of range for a call with ${nargs} positional argument${nargs === 1 ? "" : "s"}`);
-    }
-  }
-  return nums;
+/** The options of grad and valueAndGrad, checked when the transformation is made. */
+function checkGradOptions(call: string, f: unknown, options: unknown): void {
+  checkFunction(call, f);
+  checkOptions(call, options, ["argnums", "hasAux"]);
+  const { argnums, hasAux } = (options ?? {}) as GradOptions;
+  if (argnums !== undefined) checkArgnums(call, argnums);
+  if (hasAux !== undefined && typeof hasAux !== "boolean") throw new ValueError(`${call}: hasAux must be a boolean, got ${typeof hasAux}`);
 }
 
 /** `valueAndGrad(f)(...args)` -> `[value, grad]`; with hasAux, `[[value, aux], grad]`. */
 export function valueAndGrad(f: (...args: any[]) => any, options: GradOptions = {}) {
-  const run = valueAndGradUnscoped(f, options);
+  checkGradOptions("valueAndGrad", f, options);
+  const run = valueAndGradUnscoped(f, options, "valueAndGrad");
   // Called eagerly, every intermediate (residuals, cotangents) is released on return.
   return (...args: unknown[]): [any, any] => releaseScope(() => run(...args), leavesOf);
 }
 
-function valueAndGradUnscoped(f: (...args: any[]) => any, { argnums = 0, hasAux = false }: GradOptions) {
+function valueAndGradUnscoped(f: (...args: any[]) => any, { argnums = 0, hasAux = false }: GradOptions, call: string) {
+  const nums = typeof argnums === "number" ? [argnums] : [...argnums];
   return (...args: unknown[]): [any, any] => {
-    const nums = checkArgnums(argnums, args.length, "grad");
+    checkArgnumsRange(call, nums, args.length);
     const diffArgs = nums.map((n) => args[n]);
-    const [ps, inDef] = flattenArgs(diffArgs, "grad");
+    const [ps, inDef] = flattenArgs(diffArgs, call);
     ps.forEach((x) => {
       if (!isFloat(x.dtype)) {
-        throw new TransformError(`grad: cannot differentiate with respect to an input of dtype ${x.dtype} (${x.aval}); expected float32 or float64 inputs`);
+        throw new TransformError(`${call}: cannot differentiate with respect to an input of dtype ${x.dtype} (${x.aval}); expected float32 or float64 inputs`);
       }
     });
     const g = (...dargs: unknown[]) => {
       const full = [...args];
       nums.forEach((n, j) => (full[n] = dargs[j]));
       const r = f(...full);
+      rejectPromise(r, call);
       if (!hasAux) return [r];
-      if (!Array.isArray(r) || r.length !== 2) throw new TransformError("grad: with hasAux, the function must return [value, aux]");
+      if (!Array.isArray(r) || r.length !== 2) throw new TransformError(`${call}: with hasAux, the function must return [value, aux]`);
       return r;
     };
-    const { fn, outDef } = flatFn(g, inDef, "grad");
+    const { fn, outDef } = flatFn(g, inDef, call);
     const { outs, program } = linearizeFlat(fn, ps);
     const outTree = outDef();
     const value = outs[0];
     const valueDef = outTree.kind === "array" ? outTree.children[0] : outTree;
     if (valueDef.kind !== "leaf" || value.ndim !== 0 || !isFloat(value.dtype)) {
       throw new TransformError(
-        `grad: the function must return a scalar float (shape []), got ${valueDef.kind === "leaf" ? value.aval : treeDefString(valueDef)}; use vjp or jacrev for non-scalar outputs`,
+        `${call}: the function must return a scalar float (shape []), got ${valueDef.kind === "leaf" ? value.aval : treeDefString(valueDef)}; use vjp or jacrev for non-scalar outputs`,
       );
     }
     const cts: Cotangent[] = outs.map((o, i) => (i === 0 ? asInternal(() => ops.fullLike(o, 1)) : new Zero(o.aval)));
@@ -141,7 +155,9 @@ function valueAndGradUnscoped(f: (...args: any[]) => any, { argnums = 0, hasAux 
  * `argnums`); with hasAux, `[grad, aux]` as in JAX.
  */
 export function grad(f: (...args: any[]) => any, options: GradOptions = {}) {
-  const vg = valueAndGrad(f, options);
+  checkGradOptions("grad", f, options);
+  const run = valueAndGradUnscoped(f, options, "grad");
+  const vg = (...args: unknown[]): [any, any] => releaseScope(() => run(...args), leavesOf);
   return (...args: unknown[]): any => {
     const [value, g] = vg(...args);
     return options.hasAux ? [g, (value as unknown[])[1]] : g;

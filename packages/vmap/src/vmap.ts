@@ -3,7 +3,7 @@
  * computation on batched arrays (JAX's vmap). `inAxes`/`outAxes`: a number, null (not
  * mapped: the same value for every member) or a pytree prefix of the arguments/outputs.
  */
-import { type Tracer, TransformError, type TreeDef, ValueError, flattenArgs, normalizeAxis, releaseScope, treeFlatten, treeUnflatten } from "@lintra/core-ir";
+import { type Tracer, type TreeDef, ValueError, checkFunction, checkOptions, flattenArgs, rejectPromise, normalizeAxis, releaseScope, treeFlatten, treeUnflatten } from "@lintra/core-ir";
 import { moveBatchAxis } from "./batch-axis.js";
 import { type BatchDim, batchFlat } from "./batch-trace.js";
 
@@ -34,12 +34,6 @@ function axesPerLeaf(axes: Axes, tree: unknown, where: string): BatchDim[] {
     });
 }
 
-function checkOptions(options: object): void {
-  for (const key of Object.keys(options)) {
-    if (key !== "inAxes" && key !== "outAxes") throw new ValueError(`vmap: unknown option '${key}'; expected inAxes or outAxes`);
-  }
-}
-
 /** The batch size: every mapped argument must agree (a typed error naming them otherwise). */
 function axisSizeOf(leaves: readonly Tracer[], dims: readonly BatchDim[]): number {
   const sizes = leaves.map((x, i) => (dims[i] === null ? null : x.shape[dims[i]!]));
@@ -53,8 +47,8 @@ function axisSizeOf(leaves: readonly Tracer[], dims: readonly BatchDim[]): numbe
 }
 
 export function vmap<F extends (...args: any[]) => any>(f: F, options: VmapOptions = {}): (...args: Parameters<F>) => ReturnType<F> {
-  if (typeof f !== "function") throw new TransformError(`vmap: expected a function, got ${typeof f}`);
-  checkOptions(options);
+  checkFunction("vmap", f);
+  checkOptions("vmap", options, ["inAxes", "outAxes"]);
   const { inAxes = 0, outAxes = 0 } = options;
   // Called eagerly, the batched intermediates the rules make are released on return.
   return (...args: unknown[]) => releaseScope(() => vmapCall(f, inAxes, outAxes, args), (out) => treeFlatten(out)[0]) as ReturnType<F>;
@@ -67,7 +61,9 @@ function vmapCall(f: (...args: any[]) => any, inAxes: Axes, outAxes: Axes, args:
   let outDef: TreeDef | null = null;
   const [outs, outDims] = batchFlat(
     (...xs) => {
-      const [o, def] = flattenArgs(f(...(treeUnflatten(inDef, xs) as unknown[])), "vmap (output)");
+      const result = f(...(treeUnflatten(inDef, xs) as unknown[]));
+      rejectPromise(result, "vmap");
+      const [o, def] = flattenArgs(result, "vmap (output)");
       outDef = def;
       return o;
     },

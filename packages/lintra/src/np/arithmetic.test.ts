@@ -23,7 +23,7 @@ describe("np.add / subtract / multiply / divide", () => {
     const f = () => np.add(np.zeros([2, 3]), np.zeros([4]));
     expect(f).toThrow(ShapeError);
     expect(f).toThrow("add: operands could not be broadcast together with shapes [2, 3] and [4]");
-    expect(() => np.multiply(np.zeros([2]), np.zeros([3]))).toThrow(/^multiply: .*\[2\] and \[3\]/);
+    expect(() => np.multiply(np.zeros([2]), np.zeros([3]))).toThrow(/^np\.multiply: .*\[2\] and \[3\]/);
   });
 
   test("int32 arithmetic is exact", () => {

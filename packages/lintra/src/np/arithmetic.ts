@@ -1,7 +1,8 @@
 /** Elementwise arithmetic with NumPy broadcasting and promotion. */
 import { type DType, DTypeError, type Tracer, isFloat } from "@lintra/core-ir";
 import * as lax from "../lax.js";
-import { type ArrayLike, asArray, elementwise, fullLikeScalar, toInexact, toNumeric } from "../operands.js";
+import { type ArrayLike, broadcastArgs, elementwise, fullLikeScalar, promoteArgs, toInexact, toNumeric } from "../operands.js";
+import { integerArg } from "./arguments.js";
 
 function rejectBool(op: string, x: Tracer, instead: string): void {
   if (x.dtype === "bool") throw new DTypeError(`${op}: operands have dtype bool (${x.aval}); ${op} of booleans is not supported, use ${instead} instead`);
@@ -9,28 +10,28 @@ function rejectBool(op: string, x: Tracer, instead: string): void {
 
 /** x + y; for booleans, logical or (as NumPy). */
 export function add(x: ArrayLike, y: ArrayLike): Tracer {
-  return elementwise("add", [x, y], (a, b) => (a.dtype === "bool" ? lax.or(a, b) : lax.add(a, b)));
+  return elementwise("np.add", [x, y], (a, b) => (a.dtype === "bool" ? lax.or(a, b) : lax.add(a, b)));
 }
 
 export function subtract(x: ArrayLike, y: ArrayLike): Tracer {
-  return elementwise("subtract", [x, y], (a, b) => (rejectBool("subtract", a, "logicalXor"), lax.sub(a, b)));
+  return elementwise("np.subtract", [x, y], (a, b) => (rejectBool("np.subtract", a, "np.logicalXor"), lax.sub(a, b)));
 }
 
 /** x * y; for booleans, logical and (as NumPy). */
 export function multiply(x: ArrayLike, y: ArrayLike): Tracer {
-  return elementwise("multiply", [x, y], (a, b) => (a.dtype === "bool" ? lax.and(a, b) : lax.mul(a, b)));
+  return elementwise("np.multiply", [x, y], (a, b) => (a.dtype === "bool" ? lax.and(a, b) : lax.mul(a, b)));
 }
 
 /** True division: integer operands give float32. */
 export function divide(x: ArrayLike, y: ArrayLike): Tracer {
-  return elementwise("divide", [x, y], lax.div, toInexact);
+  return elementwise("np.divide", [x, y], lax.div, toInexact);
 }
 
 export const trueDivide = divide;
 
 /** Largest integer <= x / y (integers stay integers). */
 export function floorDivide(x: ArrayLike, y: ArrayLike): Tracer {
-  return elementwise("floorDivide", [x, y], floorDiv, toNumeric);
+  return elementwise("np.floorDivide", [x, y], floorDiv, toNumeric);
 }
 
 function floorDiv(a: Tracer, b: Tracer): Tracer {
@@ -48,7 +49,7 @@ function remainderNeedsFix(r: Tracer, b: Tracer): Tracer {
 
 /** Remainder with the sign of the divisor (NumPy's `mod`), built from the C-style `rem`. */
 export function mod(x: ArrayLike, y: ArrayLike): Tracer {
-  return elementwise("mod", [x, y], floorMod, toNumeric);
+  return elementwise("np.mod", [x, y], floorMod, toNumeric);
 }
 
 function floorMod(a: Tracer, b: Tracer): Tracer {
@@ -60,62 +61,65 @@ export const remainder = mod;
 
 /** Remainder with the sign of the dividend (C fmod). */
 export function fmod(x: ArrayLike, y: ArrayLike): Tracer {
-  return elementwise("fmod", [x, y], lax.rem, toNumeric);
+  return elementwise("np.fmod", [x, y], lax.rem, toNumeric);
 }
 
 /** x ** y, with power(0, 0) = 1. */
 export function power(x: ArrayLike, y: ArrayLike): Tracer {
-  return elementwise("power", [x, y], lax.pow, toNumeric);
+  return elementwise("np.power", [x, y], lax.pow, toNumeric);
 }
 
 /** Elementwise maximum; NaN propagates. */
 export function maximum(x: ArrayLike, y: ArrayLike): Tracer {
-  return elementwise("maximum", [x, y], lax.max);
+  return elementwise("np.maximum", [x, y], lax.max);
 }
 
 /** Elementwise minimum; NaN propagates. */
 export function minimum(x: ArrayLike, y: ArrayLike): Tracer {
-  return elementwise("minimum", [x, y], lax.min);
+  return elementwise("np.minimum", [x, y], lax.min);
 }
 
 /** x limited to [min, max]; either bound may be omitted (null). */
 export function clip(x: ArrayLike, min: ArrayLike | null = null, max: ArrayLike | null = null): Tracer {
-  let out = asArray(x, "clip");
-  if (min !== null) out = maximum(out, min);
-  if (max !== null) out = minimum(out, max);
+  const bounds = [min, max].filter((b): b is ArrayLike => b !== null && b !== undefined);
+  const [a, ...limits] = broadcastArgs("np.clip", promoteArgs("np.clip", [x, ...bounds]));
+  let out = a;
+  if (min !== null && min !== undefined) out = lax.max(out, limits.shift()!);
+  if (max !== null && max !== undefined) out = lax.min(out, limits.shift()!);
   return out;
 }
 
 export function negative(x: ArrayLike): Tracer {
-  return elementwise("negative", [x], (a) => (rejectBool("negative", a, "logicalNot"), lax.neg(a)));
+  return elementwise("np.negative", [x], (a) => (rejectBool("np.negative", a, "np.logicalNot"), lax.neg(a)));
 }
 
 /** |x|; -0 becomes +0. Booleans are returned as they are. */
 export function abs(x: ArrayLike): Tracer {
-  return elementwise("abs", [x], (a) => (a.dtype === "bool" ? a : lax.abs(a)));
+  return elementwise("np.abs", [x], (a) => (a.dtype === "bool" ? a : lax.abs(a)));
 }
 
 export const absolute = abs;
 
 /** -1, 0 or 1 (NaN stays NaN). */
 export function sign(x: ArrayLike): Tracer {
-  return elementwise("sign", [x], lax.sign, toNumeric);
+  return elementwise("np.sign", [x], lax.sign, toNumeric);
 }
 
 /** Rounding functions leave integer arrays unchanged (as JAX does). */
 const isExact = (d: DType) => !isFloat(d);
 
 export function floor(x: ArrayLike): Tracer {
-  return elementwise("floor", [x], (a) => (isExact(a.dtype) ? a : lax.floor(a)));
+  return elementwise("np.floor", [x], (a) => (isExact(a.dtype) ? a : lax.floor(a)));
 }
 
 export function ceil(x: ArrayLike): Tracer {
-  return elementwise("ceil", [x], (a) => (isExact(a.dtype) ? a : lax.ceil(a)));
+  return elementwise("np.ceil", [x], (a) => (isExact(a.dtype) ? a : lax.ceil(a)));
 }
 
 /** Round to `decimals` places, halves to even (NumPy's rule: round(2.5) = 2). */
 export function round(x: ArrayLike, decimals = 0): Tracer {
-  return elementwise("round", [x], (a) => {
+  integerArg("np.round", "decimals", decimals, -Infinity);
+  return elementwise("np.round", [x], (a) => {
     if (isExact(a.dtype)) return a;
     if (decimals === 0) return roundHalfEven(a);
     const scale = fullLikeScalar(a, 10 ** decimals);
@@ -136,10 +140,10 @@ function roundHalfEven(a: Tracer): Tracer {
 }
 
 export function square(x: ArrayLike): Tracer {
-  return elementwise("square", [x], (a) => lax.mul(a, a), toNumeric);
+  return elementwise("np.square", [x], (a) => lax.mul(a, a), toNumeric);
 }
 
 /** 1 / x (integers give float32). */
 export function reciprocal(x: ArrayLike): Tracer {
-  return elementwise("reciprocal", [x], (a) => lax.div(fullLikeScalar(a, 1), a), toInexact);
+  return elementwise("np.reciprocal", [x], (a) => lax.div(fullLikeScalar(a, 1), a), toInexact);
 }

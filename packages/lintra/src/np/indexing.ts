@@ -1,17 +1,19 @@
 /** Indexing with integer arrays: take, takeAlongAxis. */
-import { DTypeError, ShapeError, Tracer, fmtShape, normalizeAxis } from "@lintra/core-ir";
+import { DTypeError, ShapeError, Tracer, fmtShape } from "@lintra/core-ir";
+import { indicesFromHost } from "../host-data.js";
 import * as lax from "../lax.js";
 import { type ArrayLike, asArray, broadcastShapes, broadcastTo, fullLikeScalar } from "../operands.js";
+import { axisArg, optionalAxisArg } from "./arguments.js";
 import { ravel, transpose } from "./shape.js";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-/** Index arrays are int32; JS data is read as int32. */
+/** Index arrays are int32; JS data must hold integers, read as int32. */
 function indexArray(op: string, indices: ArrayLike): Tracer {
-  if (typeof indices === "number" && !Number.isInteger(indices)) throw new DTypeError(`${op}: index ${indices} is not an integer`);
-  const idx = asArray(indices, op, indices instanceof Tracer ? undefined : "int32");
-  if (idx.dtype !== "int32") throw new DTypeError(`${op}: indices have dtype ${idx.dtype} (${idx.aval}); expected int32`);
-  return idx;
+  if (typeof indices === "number" && !Number.isInteger(indices)) throw new DTypeError(`${op}: index ${indices} is not an integer; expected integer indices`);
+  if (!(indices instanceof Tracer)) return indicesFromHost(indices, op);
+  if (indices.dtype !== "int32") throw new DTypeError(`${op}: indices have dtype ${indices.dtype} (${indices.aval}); expected int32`);
+  return indices;
 }
 
 /** Negative indices count from the end (the primitive would clamp them to 0). */
@@ -26,10 +28,11 @@ function wrapNegative(idx: Tracer, size: number): Tracer {
  * out-of-range indices are clamped.
  */
 export function take(x: ArrayLike, indices: ArrayLike, axis?: number | null): Tracer {
-  let a = asArray(x, "take");
-  if (axis === undefined || axis === null) [a, axis] = [ravel(a), 0];
-  const ax = normalizeAxis(axis, a.ndim, "take");
-  const idx = wrapNegative(indexArray("take", indices), a.shape[ax]);
+  let a = asArray(x, "np.take");
+  let ax = optionalAxisArg("np.take", axis, a.ndim);
+  if (ax === null) [a, ax] = [ravel(a), 0];
+  const idx = wrapNegative(indexArray("np.take", indices), a.shape[ax]);
+  if (a.shape[ax] === 0 && idx.size > 0) throw new ShapeError(`np.take: cannot take from axis ${ax} of size 0 (shape ${fmtShape(a.shape)}); expected a non-empty axis`);
   const gathered = lax.gather(a, [idx], [ax]);
   // gather puts the index dims first: [idx..., before..., after...] -> [before..., idx..., after...]
   const ni = idx.ndim;
@@ -42,17 +45,19 @@ export function take(x: ArrayLike, indices: ArrayLike, axis?: number | null): Tr
  * broadcast against x on the other axes (NumPy's take_along_axis).
  */
 export function takeAlongAxis(x: ArrayLike, indices: ArrayLike, axis: number | null): Tracer {
-  let a = asArray(x, "takeAlongAxis");
-  let idx = indexArray("takeAlongAxis", indices);
+  const op = "np.takeAlongAxis";
+  let a = asArray(x, op);
+  let idx = indexArray(op, indices);
   if (axis === null) [a, idx, axis] = [ravel(a), ravel(idx), 0];
   if (idx.ndim !== a.ndim) {
-    throw new ShapeError(`takeAlongAxis: indices of shape ${fmtShape(idx.shape)} and x of shape ${fmtShape(a.shape)} must have the same rank`);
+    throw new ShapeError(`${op}: indices of shape ${fmtShape(idx.shape)} and x of shape ${fmtShape(a.shape)} must have the same rank`);
   }
-  const ax = normalizeAxis(axis, a.ndim, "takeAlongAxis");
+  const ax = axisArg(op, axis, a.ndim);
+  if (a.shape[ax] === 0 && idx.size > 0) throw new ShapeError(`${op}: cannot take from axis ${ax} of size 0 (shape ${fmtShape(a.shape)}); expected a non-empty axis`);
   const withAxis = (s: readonly number[], n: number) => s.map((d, i) => (i === ax ? n : d));
-  const common = broadcastShapes("takeAlongAxis", [withAxis(a.shape, 1), withAxis(idx.shape, 1)]);
-  a = broadcastTo(a, withAxis(common, a.shape[ax]), "takeAlongAxis");
-  idx = wrapNegative(broadcastTo(idx, withAxis(common, idx.shape[ax]), "takeAlongAxis"), a.shape[ax]);
+  const common = broadcastShapes(op, [withAxis(a.shape, 1), withAxis(idx.shape, 1)]);
+  a = broadcastTo(a, withAxis(common, a.shape[ax]), op);
+  idx = wrapNegative(broadcastTo(idx, withAxis(common, idx.shape[ax]), op), a.shape[ax]);
   const perAxis = range(a.ndim).map((d) => (d === ax ? idx : lax.iota("int32", idx.shape, d)));
   return lax.gather(a, perAxis, range(a.ndim));
 }

@@ -9,12 +9,12 @@ const comparison =
   (x: ArrayLike, y: ArrayLike): Tracer =>
     elementwise(op, [x, y], fn);
 
-export const equal = comparison("equal", lax.eq);
-export const notEqual = comparison("notEqual", lax.ne);
-export const less = comparison("less", lax.lt);
-export const lessEqual = comparison("lessEqual", lax.le);
-export const greater = comparison("greater", lax.gt);
-export const greaterEqual = comparison("greaterEqual", lax.ge);
+export const equal = comparison("np.equal", lax.eq);
+export const notEqual = comparison("np.notEqual", lax.ne);
+export const less = comparison("np.less", lax.lt);
+export const lessEqual = comparison("np.lessEqual", lax.le);
+export const greater = comparison("np.greater", lax.gt);
+export const greaterEqual = comparison("np.greaterEqual", lax.ge);
 
 /** Truthiness as bool: nonzero is true. */
 function toBool(x: Tracer): Tracer {
@@ -28,37 +28,37 @@ const logical =
     return fn(a, b);
   };
 
-export const logicalAnd = logical("logicalAnd", lax.and);
-export const logicalOr = logical("logicalOr", lax.or);
-export const logicalXor = logical("logicalXor", lax.xor);
+export const logicalAnd = logical("np.logicalAnd", lax.and);
+export const logicalOr = logical("np.logicalOr", lax.or);
+export const logicalXor = logical("np.logicalXor", lax.xor);
 
 export function logicalNot(x: ArrayLike): Tracer {
-  return lax.not(toBool(asArray(x, "logicalNot")));
+  return lax.not(toBool(asArray(x, "np.logicalNot")));
 }
 
 const falseLike = (x: Tracer) => full(x.shape, false);
 
 /** Neither NaN nor ±Inf (always true for integers). */
 export function isfinite(x: ArrayLike): Tracer {
-  const a = asArray(x, "isfinite");
+  const a = asArray(x, "np.isfinite");
   return isFloat(a.dtype) ? lax.isFinite(a) : lax.not(falseLike(a));
 }
 
 /** NaN is the only value not equal to itself. */
 export function isnan(x: ArrayLike): Tracer {
-  const a = asArray(x, "isnan");
+  const a = asArray(x, "np.isnan");
   return isFloat(a.dtype) ? lax.ne(a, a) : falseLike(a);
 }
 
 export function isinf(x: ArrayLike): Tracer {
-  const a = asArray(x, "isinf");
+  const a = asArray(x, "np.isinf");
   return isFloat(a.dtype) ? lax.and(lax.not(lax.isFinite(a)), lax.eq(a, a)) : falseLike(a);
 }
 
 /** `condition ? x : y`, elementwise, with broadcasting; a non-bool condition means nonzero. */
 export function where(condition: ArrayLike, x: ArrayLike, y: ArrayLike): Tracer {
-  const cond = toBool(asArray(condition, "where"));
-  const [a, b] = promoteArgs("where", [x, y]);
-  const [c, ...vals] = broadcastArgs("where", [cond, a, b]);
+  const cond = toBool(asArray(condition, "np.where"));
+  const [a, b] = promoteArgs("np.where", [x, y]);
+  const [c, ...vals] = broadcastArgs("np.where", [cond, a, b]);
   return lax.select(c, vals[0], vals[1]);
 }
