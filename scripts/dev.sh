@@ -53,6 +53,16 @@ gl_build_env() {
   export JOBS
 }
 
+# `gl` did not build when node_modules was installed before the GL system packages (its
+# failed build does not fail the install: it is optional). Where they are present now,
+# build it again instead of leaving backend-gpujs without GL.
+rebuild_gl_if_needed() {
+  (cd packages/backend-gpujs && node -e 'require("gl")' >/dev/null 2>&1) && return 0
+  command -v pkg-config >/dev/null 2>&1 && pkg-config --exists x11 xi xext glew 2>/dev/null || return 0
+  say "the native 'gl' package is not built but the GL build packages are installed: rebuilding it (a few minutes)"
+  "$PNPM" rebuild gl >&2 || say "warning: rebuilding 'gl' failed; @lintra/backend-gpujs tests will fail"
+}
+
 setup() {
   find_pnpm
   # Nested pnpm/npm runs must find this pnpm too (root scripts call `pnpm`).
@@ -60,6 +70,7 @@ setup() {
   export PATH
   gl_build_env
   "$PNPM" install --frozen-lockfile >&2
+  rebuild_gl_if_needed
 }
 
 run_tests() {

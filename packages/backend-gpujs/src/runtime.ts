@@ -69,12 +69,37 @@ function defaultMode(): GpujsMode {
   return supported("webgl2") ? "webgl2" : "webgl";
 }
 
+/** Node's `require`, relative to this module, without importing node:module (this file also runs in browsers). */
+function nodeRequire(): ((id: string) => unknown) | null {
+  const getBuiltin = (globalThis.process as { getBuiltinModule?: (id: string) => unknown } | undefined)?.getBuiltinModule;
+  const module = getBuiltin?.("module") as { createRequire(url: string): (id: string) => unknown } | undefined;
+  return module ? module.createRequire(import.meta.url) : null;
+}
+
+/** Why headless GL is not available in Node: the `gl` package is missing (or did not build), or it has no display. */
+function headlessGlProblem(): string {
+  const build =
+    "it is an optional native package built from source on install: install pkg-config libx11-dev libxi-dev libxext-dev libglu1-mesa-dev libglew-dev, " +
+    "then `npm_config_nodedir=/usr JOBS=max pnpm rebuild gl` (or `npm rebuild gl`)";
+  const display = "run under a display: `xvfb-run -a <command>` (Debian packages xvfb xauth libgl1-mesa-dri)";
+  const load = nodeRequire();
+  if (!load) return `gpu.js needs the native package 'gl' (8.1.6) and a display; ${build}; ${display}`;
+  let createContext: (w: number, h: number) => unknown;
+  try {
+    createContext = load("gl") as typeof createContext;
+  } catch (e) {
+    return `the package 'gl' is missing or did not build (${(e as Error).message.split("\n")[0]}); ${build}`;
+  }
+  try {
+    if (createContext(1, 1)) return "'gl' loads and opens a context, but gpu.js did not accept it";
+  } catch {
+    // as no context
+  }
+  return `the package 'gl' is installed, but it cannot open a GL context: there is no display; ${display}`;
+}
+
 function unavailable(mode: GpujsMode): BackendError {
-  const hint =
-    mode === "headlessgl"
-      ? "gpu.js needs the optional native package 'gl' (8.1.6, built from source: `npm_config_nodedir=/usr JOBS=max pnpm install` " +
-        "with pkg-config libx11-dev libxi-dev libxext-dev libglu1-mesa-dev libglew-dev) and a display (run under `xvfb-run -a`, with xvfb xauth libgl1-mesa-dri)"
-      : "this browser offers no such context";
+  const hint = mode === "headlessgl" ? headlessGlProblem() : "this browser offers no such context";
   return new BackendError(
     `backend 'gpujs': GL mode '${mode}' is not available: ${hint}. ` +
       "The backend never falls back to gpu.js's CPU or WebAssembly modes; without GL, choose @lintra/backend-cpu or @lintra/backend-wasm.",

@@ -23,6 +23,17 @@ describe("runGradientCheck", () => {
     for (const mode of MODES) expect(runGradientCheck(off, mlp, mode, "float64").length, mode).toBeGreaterThan(0);
   });
 
+  it("names the primitive most likely at fault", () => {
+    const off = variant("cpu-dot-off-by-1e-3", {
+      replace: {
+        dot_general: (inputs, avals, params, out) => reference("dot_general")(inputs, avals, params, out).map((v) => v * 1.001),
+      },
+    });
+    for (const mode of MODES) expect(runGradientCheck(off, mlp, mode, "float64").at(-1), mode).toMatch(/^most likely at fault: dot_general \(/);
+    const dropsUpdates = variant("cpu-scatter-ignores-updates", { replace: { scatter_add: ([x]) => x.slice() } });
+    expect(runGradientCheck(dropsUpdates, indexing, "grad", "float32").at(-1)).toMatch(/^most likely at fault: scatter_add \(/);
+  });
+
   it("catches a transpose-only primitive that is wrong: scatter_add, which only the gradient of gather runs", () => {
     const dropsUpdates = variant("cpu-scatter-ignores-updates", { replace: { scatter_add: ([x]) => x.slice() } });
     expect(runGradientCheck(dropsUpdates, indexing, "grad", "float32")).not.toEqual([]);

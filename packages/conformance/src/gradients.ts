@@ -3,11 +3,14 @@ import {
   type Backend,
   ConcreteArray,
   type DType,
+  type Program,
   type Shape,
+  ShapedArray,
   type Tracer,
   UnsupportedPrimitiveError,
   isFloat,
   shapeSize,
+  stageProgram,
   treeFlatten,
   treeUnflatten,
 } from "@lintra/core-ir";
@@ -16,6 +19,7 @@ import { jvp } from "@lintra/jvp";
 import { grad, vjp } from "@lintra/transpose";
 import type { Composite, Constant } from "./composites.js";
 import { randomValues, seedOf } from "./host-data.js";
+import { suspectPrimitive } from "./suspect.js";
 import { withBackend } from "./run-case.js";
 import { compareValues } from "./tolerance.js";
 
@@ -112,5 +116,43 @@ export function runGradientCheck(backend: Backend<any>, c: Composite, mode: Mode
     return [`threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`];
   }
   const expected = evaluate(reference, reference, c, mode, dtype, host);
-  return compareLeaves(actual, expected, dtype as "float32" | "float64");
+  const mismatches = compareLeaves(actual, expected, dtype as "float32" | "float64");
+  if (mismatches.length === 0) return [];
+  const staged = stageMode(reference, c, mode, dtype, host);
+  const suspect = suspectPrimitive(staged.program, staged.args, backend, reference);
+  const blame = suspect
+    ? `most likely at fault: ${suspect}, the first primitive of the ${mode} program whose outputs differ given the reference's inputs`
+    : "every primitive of the program agrees given the same inputs: the difference is accumulated rounding";
+  return [...mismatches, blame];
+}
+
+/** The derivative of one mode as a staged program over flat inputs, and the host values of those inputs. */
+function stageMode(reference: Backend<any>, c: Composite, mode: Mode, dtype: DType, host: HostInputs): { program: Program; args: AnyTypedArray[] } {
+  const upload = uploader(reference, reference);
+  const { shapes, def } = argShapes(c);
+  const avals = shapes.map((s) => new ShapedArray(s, dtype));
+  const tree = (xs: readonly Tracer[]) => treeUnflatten(def, [...xs]) as unknown[];
+  const flat = (out: unknown) => treeFlatten<Tracer>(out)[0];
+  const n = shapes.length;
+  return withBackend(reference, () => {
+    if (mode === "grad") {
+      const f = c.scalar(dtype, upload);
+      const program = stageProgram((...xs) => {
+        const args = tree(xs);
+        return flat(grad(f, { argnums: args.map((_, i) => i) })(...args));
+      }, avals);
+      return { program, args: host.args };
+    }
+    if (mode === "jvp") {
+      const program = stageProgram((...xs) => flat(jvp(c.vector(dtype, upload), tree(xs.slice(0, n)), tree(xs.slice(n)))), [...avals, ...avals]);
+      return { program, args: [...host.args, ...host.tangents] };
+    }
+    const f = c.vector(dtype, upload);
+    const outAval = stageProgram((...xs) => [f(...tree(xs))], avals).outAvals[0];
+    const program = stageProgram((...xs) => {
+      const [y, fVjp] = vjp(f, ...tree(xs.slice(0, n)));
+      return flat([y, fVjp(xs[n])]);
+    }, [...avals, outAval]);
+    return { program, args: [...host.args, host.cotangent(outAval.shape)] };
+  });
 }

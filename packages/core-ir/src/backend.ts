@@ -94,12 +94,17 @@ export function backendNames(): string[] {
   return [...known.keys()];
 }
 
+/** Backends of this project that register themselves only when their `register` entry is imported. */
+const REGISTER_ENTRIES: Record<string, string> = { gpujs: "@lintra/backend-gpujs/register" };
+
 /** Select the backend that eager operations run on, by name or by value. */
 export function setBackend(backend: string | Backend<any>): Backend<unknown> {
   if (typeof backend === "string") {
     const found = known.get(backend);
     if (!found) {
-      throw new BackendError(`setBackend: unknown backend '${backend}'; expected one of: ${backendNames().join(", ") || "(none registered)"}`);
+      const entry = REGISTER_ENTRIES[backend];
+      const hint = entry ? `; '${backend}' is registered by importing its package: install ${entry.split("/").slice(0, 2).join("/")} and add \`import "${entry}";\`` : "";
+      throw new BackendError(`setBackend: unknown backend '${backend}'; expected one of: ${backendNames().join(", ") || "(none registered)"}${hint}`);
     }
     current = found;
   } else {

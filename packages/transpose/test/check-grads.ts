@@ -7,6 +7,16 @@ import { vjp } from "../src/index.js";
 setBackend(cpuBackend);
 
 /** A small deterministic generator (mulberry32), so failures reproduce. */
+/**
+ * A seed of its own for each named case (FNV-1a of the name, mixed with `salt`): inserting
+ * a row into a table does not change the random inputs of the rows after it.
+ */
+export function seedOf(name: string, salt = 0): number {
+  let h = (0x811c9dc5 ^ salt) >>> 0;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
 export function rng(seed: number) {
   let a = seed >>> 0;
   const next = () => {

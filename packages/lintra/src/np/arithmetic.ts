@@ -147,3 +147,6 @@ export function square(x: ArrayLike): Tracer {
 export function reciprocal(x: ArrayLike): Tracer {
   return elementwise("np.reciprocal", [x], (a) => lax.div(fullLikeScalar(a, 1), a), toInexact);
 }
+
+// The names of the Array methods (TensorFlow.js's, and NumPy 2's `pow`), as functions.
+export { subtract as sub, multiply as mul, divide as div, negative as neg, power as pow };

@@ -61,3 +61,6 @@ export function takeAlongAxis(x: ArrayLike, indices: ArrayLike, axis: number | n
   const perAxis = range(a.ndim).map((d) => (d === ax ? idx : lax.iota("int32", idx.shape, d)));
   return lax.gather(a, perAxis, range(a.ndim));
 }
+
+/** `x.slice(...specs)` as a function: basic indexing (an integer, null, or [start, stop, step?] per axis). */
+export { sliceArray as slice } from "../slicing.js";

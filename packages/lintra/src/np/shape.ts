@@ -166,3 +166,6 @@ export function pad(x: ArrayLike, padWidth: PadWidth, options?: { constantValues
   if (v.ndim !== 0) throw new ShapeError(`np.pad: constantValues has shape ${fmtShape(v.shape)}; expected a scalar`);
   return lax.pad(a, v, padConfig(a, padWidth));
 }
+
+/** `x.flatten()` as a function: the same as `ravel`. */
+export { ravel as flatten };

@@ -28,6 +28,10 @@ describe.each(BACKENDS)("backend selection (%s current)", (backend) => {
     expectTypedError(() => setBackend(bad as never), BackendError, message);
   });
 
+  it("gpujs without its register import names the package and the import to add", () => {
+    expectTypedError(() => setBackend("gpujs"), BackendError, "unknown backend 'gpujs'", "install @lintra/backend-gpujs", 'import "@lintra/backend-gpujs/register"');
+  });
+
   it("registerBackend checks the object too", () => {
     expectTypedError(() => registerBackend({ name: "x" } as never), BackendError, "registerBackend", "dtypes");
   });
