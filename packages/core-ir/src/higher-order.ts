@@ -8,6 +8,7 @@ import { condDce, condImpl, condPartialEval } from "./cond-rules.js";
 import { customCallImpl, customCallPartialEval, customLinImpl, customLinPartialEval, keepWhole } from "./custom-rules.js";
 import type { Slot } from "./interpret.js";
 import { jitDce, jitImpl, jitPartialEval } from "./jit-rules.js";
+import { checkpointDce, checkpointImpl, checkpointPartialEval } from "./checkpoint-rules.js";
 import { scanDce, scanImpl, scanPartialEval } from "./scan-rules.js";
 import { whileDce, whileImpl, whilePartialEval } from "./while-rules.js";
 import type { Eqn } from "./program.js";
@@ -36,6 +37,7 @@ export type DceRule<P extends HigherOrderPrim> = (eqn: Eqn<P>, usedOutputs: bool
 
 export const implRules: { [P in HigherOrderPrim]: ImplRule<P> } = {
   jit: jitImpl,
+  checkpoint: checkpointImpl,
   cond: condImpl,
   scan: scanImpl,
   while: whileImpl,
@@ -46,6 +48,7 @@ export const implRules: { [P in HigherOrderPrim]: ImplRule<P> } = {
 
 export const partialEvalRules: { [P in HigherOrderPrim]: PartialEvalRule<P> } = {
   jit: jitPartialEval,
+  checkpoint: checkpointPartialEval,
   cond: condPartialEval,
   scan: scanPartialEval,
   while: whilePartialEval,
@@ -56,6 +59,7 @@ export const partialEvalRules: { [P in HigherOrderPrim]: PartialEvalRule<P> } = 
 
 export const dceRules: { [P in HigherOrderPrim]: DceRule<P> } = {
   jit: jitDce,
+  checkpoint: checkpointDce,
   cond: condDce,
   scan: scanDce,
   while: whileDce,

@@ -20,6 +20,8 @@ export * from "./pytree.js";
 export * from "./leaves.js";
 export * from "./transform-checks.js";
 export { tidy } from "./tidy.js";
+export { checkpoint, remat, type CheckpointOptions } from "./checkpoint.js";
+export { SavePolicy, policies, type SaveablePredicate } from "./checkpoint-policy.js";
 export * from "./lru.js";
 export { jit, JIT_CACHE_SIZE, type JitOptions } from "./jit.js";
 export { customJvp, CustomJvpRule, type CustomJvpFunction, type JvpRuleFn } from "./custom-jvp.js";

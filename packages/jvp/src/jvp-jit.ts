@@ -1,4 +1,4 @@
-/** The JVP rule of `jit`: a jit of the body's JVP program. */
+/** The JVP rules of `jit` and `checkpoint`: a jit (checkpoint) of the body's JVP program. */
 import { type ClosedProgram, type Params, ProgramMemo, type ShapedArray, type Tracer, bind, closeProgram, evalProgram, maskKey, stageProgram } from "@lintra/core-ir";
 import { jvpFlat } from "./jvp-trace.js";
 import { type Tangent, Zero, instantiate, isZero } from "./zero.js";
@@ -41,9 +41,18 @@ function stageJvp(program: ClosedProgram, nonzeros: readonly boolean[], instanti
 }
 
 export function jitJvp(primals: Tracer[], tangents: Tangent[], params: Params<"jit">, outAvals: ShapedArray[]): [Tracer[], Tangent[]] {
+  return callJvp("jit", primals, tangents, params, outAvals);
+}
+
+/** checkpoint: a checkpoint of the body's JVP, under the same policy. */
+export function checkpointJvp(primals: Tracer[], tangents: Tangent[], params: Params<"checkpoint">, outAvals: ShapedArray[]): [Tracer[], Tangent[]] {
+  return callJvp("checkpoint", primals, tangents, params, outAvals);
+}
+
+function callJvp<P extends "jit" | "checkpoint">(prim: P, primals: Tracer[], tangents: Tangent[], params: Params<P>, outAvals: ShapedArray[]): [Tracer[], Tangent[]] {
   const nonzeros = tangents.map((t) => !isZero(t));
   const { program, outNonzero } = jvpProgram(params.program, nonzeros);
-  const outs = bind("jit", [...primals, ...tangents.filter((t): t is Tracer => !isZero(t))], { name: `jvp(${params.name})`, program });
+  const outs = bind(prim, [...primals, ...tangents.filter((t): t is Tracer => !isZero(t))], { ...params, name: `jvp(${params.name})`, program } as Params<P>);
   const n = outAvals.length;
   let j = n;
   return [outs.slice(0, n), outNonzero.map((nz, i) => (nz ? outs[j++] : new Zero(outAvals[i])))];

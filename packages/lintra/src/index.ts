@@ -33,3 +33,4 @@ export {
   tidy,
 } from "@lintra/core-ir";
 export * from "./transformations.js";
+export { checkpoint, remat, policies, SavePolicy, type CheckpointOptions, type SaveablePredicate } from "@lintra/core-ir";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { makeProgram, nn, np } from "./index.js";
+import { grad, makeProgram, nn, np } from "./index.js";
 
 const noNaN = (a: np.Array) => Array.from(a.dataSync()).every((v) => !Number.isNaN(v));
 
@@ -30,6 +30,17 @@ describe("nn.softplus", () => {
     expect(nn.softplus(1000).item()).toBe(1000);
     expect(nn.softplus(-1000).item()).toBe(0);
     expect(nn.softplus([30]).toArray()).toBeAllclose([30]);
+  });
+
+  test("derivatives are sigmoid's at every point, 0 and the extremes included", () => {
+    const d1 = grad((v: np.Array) => nn.softplus(v));
+    const d2 = grad(d1);
+    const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+    for (const v of [0, 1e-3, -2, 3, 1000, -1000]) {
+      const x = np.array(v, { dtype: "float64" });
+      expect(d1(x).item()).toBeAllclose(sigmoid(v), { rtol: 1e-12, atol: 1e-300 });
+      expect(d2(x).item()).toBeAllclose(sigmoid(v) * (1 - sigmoid(v)), { rtol: 1e-10, atol: 1e-300 });
+    }
   });
 });
 

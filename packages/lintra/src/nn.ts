@@ -4,7 +4,7 @@ import * as lax from "./lax.js";
 import { type ArrayLike, asArray, elementwise, promoteArgs, toInexact } from "./operands.js";
 import { flagOption, integerArg, readOptions, reduceAxes } from "./np/arguments.js";
 import { arange, astype } from "./np/creation.js";
-import { abs, add, divide, maximum, negative, subtract } from "./np/arithmetic.js";
+import { add, divide, negative, subtract } from "./np/arithmetic.js";
 import { exp, log, log1p, stopGradient } from "./np/math.js";
 import { equal, greater, isfinite, where } from "./np/logic.js";
 import { type Axis, type ReduceOptions, max, sum } from "./np/reductions.js";
@@ -21,10 +21,18 @@ export function sigmoid(x: ArrayLike): Tracer {
   return elementwise("nn.sigmoid", [x], lax.logistic, toInexact);
 }
 
-/** log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large |x|. */
+/**
+ * log(1 + e^x), as x + log1p(e^-x) for x > 0 and log1p(e^x) otherwise: no overflow for
+ * large |x|, and smooth at 0 (each branch is smooth, and each branch's input is clamped to
+ * its own side, so the branch not taken has no inf whose gradient could turn into NaN).
+ * Its derivatives are sigmoid's, at every order: softplus''(0) = 1/4.
+ */
 export function softplus(x: ArrayLike): Tracer {
   const [a] = promoteArgs("nn.softplus", [x], toInexact);
-  return add(maximum(a, 0), log1p(exp(negative(abs(a)))));
+  const positive = greater(a, 0);
+  const above = where(positive, a, 0);
+  const below = where(positive, 0, a);
+  return where(positive, add(above, log1p(exp(negative(above)))), log1p(exp(below)));
 }
 
 /**

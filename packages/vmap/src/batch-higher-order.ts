@@ -77,6 +77,12 @@ export function jitBatch(args: Tracer[], dims: BatchDim[], { name, program }: Pa
   return [bind("jit", args, { name, program: batched.program }), batched.outDims];
 }
 
+/** checkpoint: a checkpoint of the batched body, same policy. */
+export function checkpointBatch(args: Tracer[], dims: BatchDim[], params: Params<"checkpoint">, size: number): [Tracer[], BatchDim[]] {
+  const batched = batchProgram(params.program, dims, size);
+  return [bind("checkpoint", args, { ...params, program: batched.program }), batched.outDims];
+}
+
 /** Batch every branch so that an output batched in one is batched (at 0) in all. */
 function batchBranches(branches: readonly ClosedProgram[], dims: readonly BatchDim[], size: number, forceAll = false): Batched[] {
   const first = branches.map((b) => batchProgram(b, dims, size, forceAll ? b.outs.map(() => true) : []));

@@ -4,5 +4,6 @@ import "./movement.js";
 import "./reduce.js";
 import "./indexing.js";
 import "./jit.js";
+import "./checkpoint.js";
 import "./custom.js";
 import "./control.js";

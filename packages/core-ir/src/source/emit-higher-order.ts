@@ -1,6 +1,6 @@
 import { emitCustomCall, emitCustomLin } from "./emit-custom.js";
 import { emitCond, emitScan, emitWhile } from "./emit-control.js";
-import type { HigherOrderSourceEmitterTable } from "./types.js";
+import type { HigherOrderEmitArgs, HigherOrderSourceEmitterTable } from "./types.js";
 
 /*
  * Higher-order primitives: their bodies are written inline, as nested functions. A new
@@ -8,17 +8,21 @@ import type { HigherOrderSourceEmitterTable } from "./types.js";
  * if/else over its branches, …); until then `toSource` names it in a TransformError.
  */
 
+/**
+ * jit (and checkpoint, whose policy only matters to differentiation): the sub-program as an
+ * arrow function called at once with the equation's inputs,
+ * `const [d] = ((e, f) => { … return [g]; })(b, c);`. The sub-program's variables are
+ * named on from the enclosing program's (as the printer names them): nothing is shadowed.
+ */
+function emitCall<P extends "jit" | "checkpoint">({ ins, params: { program }, outs, writeFunction }: HigherOrderEmitArgs<P>): void {
+  const lhs = `const [${outs.map((o) => o.name).join(", ")}]`;
+  const args = ins.map((x) => x.ref).join(", ");
+  writeFunction(program, (params) => `${lhs} = ((${params.join(", ")}) => {`, `})(${args});`);
+}
+
 export const higherOrderSourceEmitters: HigherOrderSourceEmitterTable = {
-  /**
-   * jit: the sub-program as an arrow function called at once with the equation's inputs,
-   * `const [d] = ((e, f) => { … return [g]; })(b, c);`. The sub-program's variables are
-   * named on from the enclosing program's (as the printer names them): nothing is shadowed.
-   */
-  jit: ({ ins, params: { program }, outs, writeFunction }) => {
-    const lhs = `const [${outs.map((o) => o.name).join(", ")}]`;
-    const args = ins.map((x) => x.ref).join(", ");
-    writeFunction(program, (params) => `${lhs} = ((${params.join(", ")}) => {`, `})(${args});`);
-  },
+  jit: emitCall,
+  checkpoint: emitCall,
   cond: emitCond,
   scan: emitScan,
   while: emitWhile,

@@ -1,0 +1,64 @@
+/**
+ * `checkpoint(f, { policy })` (alias `remat`): `f` applied as one `checkpoint` equation.
+ * Its value is `f`'s; under differentiation, only the residuals the policy allows are kept
+ * between the forward and the backward pass, and the rest is recomputed in the backward
+ * pass (see checkpoint-rules.ts). `f` is staged once per signature, as with `jit`.
+ */
+import { getBackend } from "./backend.js";
+import { type SaveablePredicate, type SavePolicy, toPolicy } from "./checkpoint-policy.js";
+import { flattenArgs } from "./leaves.js";
+import { LruCache } from "./lru.js";
+import { type ClosedProgram, closeProgram, retainConsts } from "./program.js";
+import { type TreeDef, treeDefString, treeUnflatten } from "./pytree.js";
+import { stageProgram } from "./staging.js";
+import { type Tracer, bind } from "./trace.js";
+import { checkFunction, checkOptions } from "./transform-checks.js";
+
+export interface CheckpointOptions {
+  /** Which residuals may be saved: a policy name, a predicate, or a policy value. Default "nothing_saveable". */
+  policy?: "nothing_saveable" | "everything_saveable" | "dots_saveable" | "dots_with_no_batch_dims_saveable" | SaveablePredicate | SavePolicy;
+}
+
+/** Programs each checkpointed function keeps, one per signature. */
+const CHECKPOINT_CACHE_SIZE = 64;
+
+interface Staged {
+  readonly program: ClosedProgram;
+  readonly hoisted: Tracer[];
+  readonly outDef: TreeDef;
+}
+
+export function checkpoint<F extends (...args: any[]) => any>(f: F, options: CheckpointOptions = {}): (...args: Parameters<F>) => ReturnType<F> {
+  checkFunction("checkpoint", f);
+  const name = f.name || "fn";
+  checkOptions(`checkpoint(${name})`, options, ["policy"]);
+  const policy = toPolicy(options.policy, `checkpoint(${name})`);
+  const cache = new LruCache<string, Staged>(CHECKPOINT_CACHE_SIZE);
+  const stage = (inDef: TreeDef, avals: Tracer["aval"][]): Staged => {
+    let outDef: TreeDef | null = null;
+    const program = stageProgram((...xs) => {
+      const [outs, def] = flattenArgs(f(...(treeUnflatten(inDef, xs) as unknown[])), `checkpoint(${name}) output`);
+      outDef = def;
+      return outs;
+    }, avals);
+    const { closed, hoisted } = closeProgram(program);
+    return { program: closed, hoisted, outDef: outDef! };
+  };
+  return (...args: unknown[]) => {
+    const [leaves, inDef] = flattenArgs(args, `checkpoint(${name})`);
+    const key = [treeDefString(inDef), leaves.map((l) => l.aval.toString()).join(","), getBackend().name].join("|");
+    let staged = cache.get(key);
+    if (!staged) {
+      staged = stage(inDef, leaves.map((l) => l.aval));
+      if (staged.hoisted.length === 0) {
+        cache.set(key, staged);
+        retainConsts(staged.program);
+      }
+    }
+    const outs = bind("checkpoint", [...staged.hoisted, ...leaves], { name, program: staged.program, policy });
+    return treeUnflatten(staged.outDef, outs) as ReturnType<F>;
+  };
+}
+
+/** JAX's other name for `checkpoint`. */
+export const remat = checkpoint;

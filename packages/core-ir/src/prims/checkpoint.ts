@@ -1,0 +1,36 @@
+import { TypecheckError } from "../errors.js";
+import type { SavePolicy } from "../checkpoint-policy.js";
+import type { ClosedProgram } from "../program.js";
+import { declarePrimitive } from "../registry.js";
+
+declare module "../registry.js" {
+  interface PrimParamMap {
+    /**
+     * Apply a closed program whose residuals, under differentiation, are what `policy`
+     * allows to be saved; the rest is recomputed in the backward pass (JAX's remat).
+     */
+    checkpoint: { name: string; program: ClosedProgram; policy: SavePolicy };
+  }
+  interface HigherOrderPrims {
+    checkpoint: true;
+  }
+}
+
+declarePrimitive(
+  {
+    name: "checkpoint",
+    family: "higher-order",
+    arity: "variadic",
+    linearity: "body",
+    linearArgs: "all",
+    abstractEval: (avals, { name, program }) => {
+      const expected = program.inAvals;
+      if (avals.length !== expected.length || avals.some((a, i) => !a.equals(expected[i]))) {
+        throw new TypecheckError(`checkpoint[name=${name}]: called with (${avals.join(", ")}); its program takes (${expected.join(", ")})`);
+      }
+      return program.outAvals;
+    },
+    doc: "run a closed sub-program whose residuals are saved only as its policy allows, and recomputed otherwise (checkpoint / remat)",
+  },
+  true,
+);
