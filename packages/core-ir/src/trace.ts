@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" preserve="true" />
 import type { DType } from "./dtype.js";
 import { ConcretizationError, EscapedTracerError, ValueError } from "./errors.js";
 import { type Params, type Prim, abstractEval } from "./registry.js";

@@ -5,20 +5,9 @@
  */
 import { cpuBackend } from "@lintra/backend-cpu";
 import { wasmBackend, wasmSimdSupported } from "@lintra/backend-wasm";
-import { BackendError, getBackend, registerBackend, setBackend } from "@lintra/core-ir";
-
-export { backendNames, getBackend, registerBackend, setBackend, type Backend } from "@lintra/core-ir";
-
-function hasBackend(): boolean {
-  try {
-    getBackend();
-    return true;
-  } catch (e) {
-    if (e instanceof BackendError) return false;
-    throw e;
-  }
-}
+import { registerBackend } from "@lintra/core-ir";
+import { selectUnlessSelected } from "./select-backend.js";
 
 registerBackend(cpuBackend);
 registerBackend(wasmBackend);
-if (!hasBackend()) setBackend(wasmSimdSupported() ? wasmBackend : cpuBackend);
+selectUnlessSelected(wasmSimdSupported() ? wasmBackend : cpuBackend);

@@ -1,36 +1,7 @@
 /**
  * lintra: automatic differentiation for TypeScript. Reverse mode is linearize, then transpose.
+ * Registers the WebAssembly and CPU backends (see backends.ts); `lintra/wasm` leaves the CPU one out.
  */
-import "./array.js";
+import "./backends.js";
 
-export * as np from "./np/index.js";
-export * as lax from "./lax.js";
-export * as nn from "./nn.js";
-export { makeProgram, type StagedProgram } from "./make-program.js";
-export { backendNames, getBackend, registerBackend, setBackend, type Backend } from "./backends.js";
-export type { NestedValue } from "./readback.js";
-export type { ArrayLike } from "./operands.js";
-export type { SliceSpec } from "./slicing.js";
-export {
-  BackendError,
-  ConcretizationError,
-  ConversionError,
-  DTypeError,
-  EscapedTracerError,
-  LintraError,
-  NonLinearError,
-  ReleasedArrayError,
-  ShapeError,
-  TransformError,
-  TypecheckError,
-  UnknownPrimitiveError,
-  UnsupportedPrimitiveError,
-  ValueError,
-  Tracer as Array,
-  type DType,
-  type Program,
-  typecheck,
-  tidy,
-} from "@lintra/core-ir";
-export * from "./transformations.js";
-export { checkpoint, remat, policies, SavePolicy, type CheckpointOptions, type SaveablePredicate } from "@lintra/core-ir";
+export * from "./api.js";

@@ -92,7 +92,7 @@ function assemble(outDef: TreeDef, inDef: TreeDef, blocks: Tracer[][], argnums: 
 export function jacfwd(f: (...args: any[]) => any, options: JacOptions = {}) {
   const nums = checkJacobian("jacfwd", f, options);
   const argnums = options.argnums ?? 0;
-  return (...args: unknown[]): any => {
+  return (...args: unknown[]): unknown => {
     const { leaves, inDef, g } = splitArgs(f, args, nums, "jacfwd");
     let outDef: TreeDef | null = null;
     const push = (...tangents: Tracer[]) => {
@@ -119,7 +119,7 @@ export function jacfwd(f: (...args: any[]) => any, options: JacOptions = {}) {
 export function jacrev(f: (...args: any[]) => any, options: JacOptions = {}) {
   const nums = checkJacobian("jacrev", f, options);
   const argnums = options.argnums ?? 0;
-  return (...args: unknown[]): any => {
+  return (...args: unknown[]): unknown => {
     const { leaves, inDef, g } = splitArgs(f, args, nums, "jacrev");
     const [y, fVjp] = vjp((...xs: Tracer[]) => g(...xs), ...leaves);
     const [outs, outDef] = flattenArgs(y, "jacrev (output)");
