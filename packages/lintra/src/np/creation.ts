@@ -16,7 +16,14 @@ function holdsArray(x: unknown, op: string, depth = 0): boolean {
   if (x instanceof Tracer) return true;
   if (!Array.isArray(x)) return false;
   if (depth === MAX_NESTING) throw nestingError(op);
-  return x.some((e) => holdsArray(e, op, depth + 1));
+  for (let i = 0; i < x.length; i++) {
+    const e: unknown = x[i];
+    // A hole or undefined is bad data: the host reader names it; no need to look further
+    // (and no walk over the whole claimed length of a sparse array).
+    if (e === undefined) return false;
+    if (holdsArray(e, op, depth + 1)) return true;
+  }
+  return false;
 }
 
 function stackNested(x: ArrayData, dtype: DType | undefined, op: string): Tracer {

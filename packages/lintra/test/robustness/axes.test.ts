@@ -1,11 +1,11 @@
 /** Axis arguments and reduction options: each bad one is a typed error from the call that received it. */
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { ShapeError, ValueError, nn, np, setBackend } from "../../src/index.js";
-import { BACKENDS, expectHealthy, expectTypedError } from "./harness.js";
+import { type BadInput, describeBadInputs } from "./harness.js";
 
 const x = () => np.array([[1, 2, 3], [4, 5, 6]]);
 
-type Case = [name: string, fn: () => unknown, type: typeof ShapeError | typeof ValueError, mentions: (string | RegExp)[]];
+type Case = BadInput;
 
 /** An options object given where the axis goes: the message says options go third. */
 const optionsAsAxis: Case[] = [
@@ -76,32 +76,22 @@ const badOptions: Case[] = [
   ["nn.logsumexp(x, 0, { keepdim })", () => nn.logsumexp(x(), 0, { keepdim: true } as never), ValueError, ["nn.logsumexp", "'keepdim'"]],
 ];
 
-describe.each(BACKENDS)("axes and reduction options on %s", (backend) => {
-  beforeEach(() => setBackend(backend));
-  afterEach(() => expectHealthy(backend));
-
-  test.each(optionsAsAxis)("options given as the axis: %s", (_, fn, type, mentions) => {
-    expectTypedError(fn, type, ...mentions);
-  });
-
-  test.each(wrongKinds)("an axis of the wrong kind: %s", (_, fn, type, mentions) => {
-    expectTypedError(fn, type, ...mentions);
-  });
-
-  test.each(badNumbers)("a bad axis number: %s", (_, fn, type, mentions) => {
-    expectTypedError(fn, type, ...mentions);
-  });
-
-  test.each(badOptions)("bad options: %s", (_, fn, type, mentions) => {
-    expectTypedError(fn, type, ...mentions);
-  });
-
-  test("the accepted forms still work: null, undefined, numbers, lists, options third", () => {
-    expect(np.sum(x(), null, { keepdims: true }).toArray()).toEqual([[21]]);
-    expect(np.sum(x(), undefined, { keepdims: true }).shape).toEqual([1, 1]);
-    expect(np.sum(x(), [1, 0]).item()).toBe(21);
-    expect(x().max(-1).toArray()).toEqual([3, 6]);
-    expect(np.argmax(x(), null, { keepdims: true }).toArray()).toEqual([[5]]);
-    expect(nn.softmax(x(), [0, 1]).shape).toEqual([2, 3]);
-  });
-});
+describeBadInputs(
+  "axes and reduction options",
+  {
+    "options given as the axis": optionsAsAxis,
+    "an axis of the wrong kind": wrongKinds,
+    "a bad axis number": badNumbers,
+    "bad options": badOptions,
+  },
+  () => {
+    test("the accepted forms still work: null, undefined, numbers, lists, options third", () => {
+      expect(np.sum(x(), null, { keepdims: true }).toArray()).toEqual([[21]]);
+      expect(np.sum(x(), undefined, { keepdims: true }).shape).toEqual([1, 1]);
+      expect(np.sum(x(), [1, 0]).item()).toBe(21);
+      expect(x().max(-1).toArray()).toEqual([3, 6]);
+      expect(np.argmax(x(), null, { keepdims: true }).toArray()).toEqual([[5]]);
+      expect(nn.softmax(x(), [0, 1]).shape).toEqual([2, 3]);
+    });
+  },
+);

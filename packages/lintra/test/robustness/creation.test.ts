@@ -1,9 +1,9 @@
 /** Creation functions, sizes and nested JS data: bad input is refused before anything is allocated. */
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { ShapeError, ValueError, np, setBackend } from "../../src/index.js";
-import { BACKENDS, expectHealthy, expectTypedError } from "./harness.js";
+import { type BadInput, describeBadInputs } from "./harness.js";
 
-type Case = [name: string, fn: () => unknown, type: typeof ShapeError | typeof ValueError, mentions: (string | RegExp)[]];
+type Case = BadInput;
 
 /** Nested one-element arrays `depth` levels deep around `leaf`. */
 function nested(depth: number, leaf: unknown = 1): unknown {
@@ -67,29 +67,22 @@ const badNestedData: Case[] = [
   ["arrays of different shapes", () => np.array([np.zeros([2]), np.zeros([3])]), ValueError, ["np.array", "ragged", "[2], [3]", "expected one shape"]],
 ];
 
-describe.each(BACKENDS)("creation on %s", (backend) => {
-  beforeEach(() => setBackend(backend));
-  afterEach(() => expectHealthy(backend));
-
-  test.each(badShapes)("a bad shape: %s", (_, fn, type, mentions) => {
-    expectTypedError(fn, type, ...mentions);
-  });
-
-  test.each(badRanges)("bad ranges and counts: %s", (_, fn, type, mentions) => {
-    expectTypedError(fn, type, ...mentions);
-  });
-
-  test.each(badNestedData)("bad nested data: %s", (_, fn, type, mentions) => {
-    expectTypedError(fn, type, ...mentions);
-  });
-
-  test("the edges that are valid still work", () => {
-    expect(np.array(nested(64) as never).shape).toEqual(new Array(64).fill(1));
-    expect(np.zeros([0, 3]).shape).toEqual([0, 3]);
-    expect(np.eye(0).shape).toEqual([0, 0]);
-    expect(np.eye(2, null, { k: 5 }).toArray()).toEqual([[0, 0], [0, 0]]);
-    expect(np.linspace(0, 1, 0).shape).toEqual([0]);
-    expect(np.arange(3, 0).shape).toEqual([0]);
-    expect(np.zerosLike([1, 2, 3]).toArray()).toEqual([0, 0, 0]);
-  });
-});
+describeBadInputs(
+  "creation",
+  {
+    "a bad shape": badShapes,
+    "bad ranges and counts": badRanges,
+    "bad nested data": badNestedData,
+  },
+  () => {
+    test("the edges that are valid still work", () => {
+      expect(np.array(nested(64) as never).shape).toEqual(new Array(64).fill(1));
+      expect(np.zeros([0, 3]).shape).toEqual([0, 3]);
+      expect(np.eye(0).shape).toEqual([0, 0]);
+      expect(np.eye(2, null, { k: 5 }).toArray()).toEqual([[0, 0], [0, 0]]);
+      expect(np.linspace(0, 1, 0).shape).toEqual([0]);
+      expect(np.arange(3, 0).shape).toEqual([0]);
+      expect(np.zerosLike([1, 2, 3]).toArray()).toEqual([0, 0, 0]);
+    });
+  },
+);

@@ -2,7 +2,7 @@
  * The robustness suite's two checks: a bad input gets a typed lintra error whose message
  * names the call and what was expected, and afterwards lintra still computes right.
  */
-import { expect } from "vitest";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { LintraError, grad, np, setBackend } from "../../src/index.js";
 
 export const BACKENDS = ["cpu", "wasm"] as const;
@@ -47,4 +47,25 @@ export function expectHealthy(backend: BackendName): void {
   expect(value).toBeCloseTo(xs.reduce((s, v) => s + Math.sin(v) * v, 0), 5);
   const g = grad((x: np.Array) => np.sum(np.sin(x).mul(x)))(x).toArray() as number[];
   xs.forEach((v, i) => expect(g[i]).toBeCloseTo(Math.cos(v) * v + Math.sin(v), 5));
+}
+
+/** One bad input: a name, the call, the error class it must throw, fragments its message must name. */
+export type BadInput = [name: string, fn: () => unknown, type: ErrorClass, mentions: (string | RegExp)[]];
+
+/**
+ * On each backend: every group of bad inputs (a test per input, titled `group: name`) gets
+ * its typed error, lintra computes right after each, and `alsoValid` adds the tests of what
+ * must still work.
+ */
+export function describeBadInputs(title: string, groups: Record<string, readonly BadInput[]>, alsoValid: () => void): void {
+  describe.each(BACKENDS)(`${title} on %s`, (backend) => {
+    beforeEach(() => setBackend(backend));
+    afterEach(() => expectHealthy(backend));
+    for (const [group, cases] of Object.entries(groups)) {
+      test.each(cases)(`${group}: %s`, (_, fn, type, mentions) => {
+        expectTypedError(fn, type, ...mentions);
+      });
+    }
+    alsoValid();
+  });
 }

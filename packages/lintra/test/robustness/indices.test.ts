@@ -1,11 +1,11 @@
 /** JS indices, slice bounds and counts: fractional, NaN or out-of-range ones are typed errors saying what was expected. */
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { DTypeError, ShapeError, ValueError, nn, np, setBackend } from "../../src/index.js";
-import { BACKENDS, expectHealthy, expectTypedError } from "./harness.js";
+import { type BadInput, describeBadInputs } from "./harness.js";
 
 const x = () => np.array([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]);
 
-type Case = [name: string, fn: () => unknown, type: typeof ShapeError | typeof ValueError | typeof DTypeError, mentions: (string | RegExp)[]];
+type Case = BadInput;
 
 const badSlices: Case[] = [
   ["x.slice(1.5)", () => x().slice(1.5), ValueError, ["x.slice", "index 1.5", "is not an integer", "expected an integer in [-3, 2]"]],
@@ -50,28 +50,21 @@ const badCounts: Case[] = [
   ["np.tensordot(x, x, 0.5)", () => np.tensordot(x(), x(), 0.5), ShapeError, ["np.tensordot", "axes=0.5", "must be an integer"]],
 ];
 
-describe.each(BACKENDS)("indices and counts on %s", (backend) => {
-  beforeEach(() => setBackend(backend));
-  afterEach(() => expectHealthy(backend));
-
-  test.each(badSlices)("a bad slice: %s", (_, fn, type, mentions) => {
-    expectTypedError(fn, type, ...mentions);
-  });
-
-  test.each(badIndices)("bad index data: %s", (_, fn, type, mentions) => {
-    expectTypedError(fn, type, ...mentions);
-  });
-
-  test.each(badCounts)("a bad count: %s", (_, fn, type, mentions) => {
-    expectTypedError(fn, type, ...mentions);
-  });
-
-  test("valid indices, slices and counts still work", () => {
-    expect(x().slice(-1, [null, null, -2]).toArray()).toEqual([12, 10]);
-    expect(x().slice([1, 100], [-100, 2]).toArray()).toEqual([[5, 6], [9, 10]]);
-    expect(np.take(x(), [-1, 0], 1).toArray()).toEqual([[4, 1], [8, 5], [12, 9]]);
-    expect(np.take(x(), new Float64Array([2])).toArray()).toEqual([3]);
-    expect(nn.oneHot([0, 1], 0).shape).toEqual([2, 0]);
-    expect(np.round([1.25], -1).toArray()).toEqual([0]);
-  });
-});
+describeBadInputs(
+  "indices and counts",
+  {
+    "a bad slice": badSlices,
+    "bad index data": badIndices,
+    "a bad count": badCounts,
+  },
+  () => {
+    test("valid indices, slices and counts still work", () => {
+      expect(x().slice(-1, [null, null, -2]).toArray()).toEqual([12, 10]);
+      expect(x().slice([1, 100], [-100, 2]).toArray()).toEqual([[5, 6], [9, 10]]);
+      expect(np.take(x(), [-1, 0], 1).toArray()).toEqual([[4, 1], [8, 5], [12, 9]]);
+      expect(np.take(x(), new Float64Array([2])).toArray()).toEqual([3]);
+      expect(nn.oneHot([0, 1], 0).shape).toEqual([2, 0]);
+      expect(np.round([1.25], -1).toArray()).toEqual([0]);
+    });
+  },
+);

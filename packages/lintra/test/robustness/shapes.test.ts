@@ -1,11 +1,11 @@
 /** Bad shapes for reshape and broadcasting, and lists of arrays given as something else. */
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { ShapeError, ValueError, np, setBackend } from "../../src/index.js";
-import { BACKENDS, expectHealthy, expectTypedError } from "./harness.js";
+import { type BadInput, describeBadInputs } from "./harness.js";
 
 const x = () => np.array([[1, 2, 3], [4, 5, 6]]);
 
-type Case = [name: string, fn: () => unknown, type: typeof ShapeError | typeof ValueError, mentions: (string | RegExp)[]];
+type Case = BadInput;
 
 const badReshapes: Case[] = [
   ["np.reshape(x, [2.5, 2])", () => np.reshape(x(), [2.5, 2]), ShapeError, ["np.reshape", "[2.5, 2]", "expected non-negative integers"]],
@@ -47,28 +47,21 @@ const badLists: Case[] = [
   ["np.stack([x, x], 3)", () => np.stack([x(), x()], 3), ShapeError, ["np.stack", "axis 3 is out of range", "expected an integer in [-3, 2]"]],
 ];
 
-describe.each(BACKENDS)("shapes and lists of arrays on %s", (backend) => {
-  beforeEach(() => setBackend(backend));
-  afterEach(() => expectHealthy(backend));
-
-  test.each(badReshapes)("a bad reshape: %s", (_, fn, type, mentions) => {
-    expectTypedError(fn, type, ...mentions);
-  });
-
-  test.each(badBroadcasts)("shapes that do not broadcast or fit: %s", (_, fn, type, mentions) => {
-    expectTypedError(fn, type, ...mentions);
-  });
-
-  test.each(badLists)("a bad list of arrays: %s", (_, fn, type, mentions) => {
-    expectTypedError(fn, type, ...mentions);
-  });
-
-  test("valid shapes and lists still work", () => {
-    expect(np.reshape(x(), [-1]).shape).toEqual([6]);
-    expect(x().reshape(3, 2).shape).toEqual([3, 2]);
-    expect(np.concatenate([x(), [[7, 8, 9]]]).shape).toEqual([3, 3]);
-    expect(np.concatenate([x()], null).shape).toEqual([6]);
-    expect(np.stack([x(), x()], -1).shape).toEqual([2, 3, 2]);
-    expect(np.broadcastTo(x(), [4, 2, 3]).shape).toEqual([4, 2, 3]);
-  });
-});
+describeBadInputs(
+  "shapes and lists of arrays",
+  {
+    "a bad reshape": badReshapes,
+    "shapes that do not broadcast or fit": badBroadcasts,
+    "a bad list of arrays": badLists,
+  },
+  () => {
+    test("valid shapes and lists still work", () => {
+      expect(np.reshape(x(), [-1]).shape).toEqual([6]);
+      expect(x().reshape(3, 2).shape).toEqual([3, 2]);
+      expect(np.concatenate([x(), [[7, 8, 9]]]).shape).toEqual([3, 3]);
+      expect(np.concatenate([x()], null).shape).toEqual([6]);
+      expect(np.stack([x(), x()], -1).shape).toEqual([2, 3, 2]);
+      expect(np.broadcastTo(x(), [4, 2, 3]).shape).toEqual([4, 2, 3]);
+    });
+  },
+);
