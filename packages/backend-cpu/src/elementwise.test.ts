@@ -365,3 +365,44 @@ describe("iota", () => {
     }
   });
 });
+
+describe("shifts read the amount as unsigned, as XLA does", () => {
+  const XS = [0, 1, -1, 5, -8, 123456789, 2147483647, -2147483648];
+  const AMOUNTS = [0, 1, 4, 31, 32, 33, 100, -1, -2147483648];
+  const [xs, ss] = pairs(XS, AMOUNTS);
+  const u32 = (v: number) => BigInt(v >>> 0);
+  const outOfRange = (s: number) => u32(s) >= 32n;
+  test.each([
+    ["shift_left", (x: number, s: number) => (outOfRange(s) ? 0 : wrap32(BigInt(x) << u32(s)))],
+    ["shift_right_logical", (x: number, s: number) => (outOfRange(s) ? 0 : wrap32(u32(x) >> u32(s)))],
+    ["shift_right_arithmetic", (x: number, s: number) => wrap32(BigInt(x) >> (outOfRange(s) ? 31n : u32(s)))],
+  ] as const)("%s against BigInt shifts", (prim, ref) => {
+    const { data } = eval_(prim, [arr(xs, [xs.length], "int32"), arr(ss, [ss.length], "int32")], {});
+    expect(data).toBeInstanceOf(Int32Array);
+    expect([...data]).toEqual(xs.map((x, i) => ref(x, ss[i])));
+  });
+});
+
+describe("bitcast_convert_type", () => {
+  const INTS = [0, 1065353216, -1082130432, 2139095040, -8388608, 2143289344, 1, -2147483648, 2147483647];
+  const asFloat = (i: number) => {
+    const view = new DataView(new ArrayBuffer(4));
+    view.setInt32(0, i, true);
+    return view.getFloat32(0, true);
+  };
+  test("int32 -> float32 against a DataView", () => {
+    const { data } = eval_("bitcast_convert_type", [arr(INTS, [3, 3], "int32")], { newDtype: "float32" });
+    expect(data).toBeInstanceOf(Float32Array);
+    expect([...data]).toEqual(INTS.map(asFloat));
+    expect([...data].slice(0, 5)).toEqual([0, 1, -1, Infinity, -Infinity]);
+  });
+  test("float32 -> int32 keeps every bit (-0, NaN, subnormals)", () => {
+    const floats = [0, -0, 1, -1, Infinity, NaN, 1e-45, 3.4028234663852886e38];
+    const { data } = eval_("bitcast_convert_type", [arr(floats, [floats.length], "float32")], { newDtype: "int32" });
+    expect([...data]).toEqual([0, -2147483648, 1065353216, -1082130432, 2139095040, 2143289344, 1, 2139095039]);
+  });
+  test("same dtype is a copy", () => {
+    const { data } = eval_("bitcast_convert_type", [arr([1, -2], [2], "int32")], { newDtype: "int32" });
+    expect([...data]).toEqual([1, -2]);
+  });
+});

@@ -78,6 +78,14 @@ const divInt32 = (x: number, y: number): number => (y === 0 ? 0 : (x / y) | 0);
 /** int32 remainder with the sign of the dividend (C semantics); by zero gives 0. */
 const remInt32 = (x: number, y: number): number => (y === 0 ? 0 : x % y | 0);
 
+/**
+ * Shifts read the amount as unsigned, as XLA does: 32 or more (or negative) shifts every bit
+ * out, where JavaScript's operators take the amount mod 32.
+ */
+const shiftLeft = (x: number, s: number): number => (s >>> 0 < 32 ? x << s : 0);
+const shiftRightLogical = (x: number, s: number): number => (s >>> 0 < 32 ? x >>> s : 0);
+const shiftRightArithmetic = (x: number, s: number): number => x >> (s >>> 0 < 32 ? s : 31);
+
 // ---------------------------------------------------------------------------------------
 // Kernels that are not a scalar map.
 
@@ -87,6 +95,13 @@ function convertElementType(x: AnyTypedArray, to: DType): AnyTypedArray {
   if (to === "bool") for (let i = 0; i < x.length; i++) y[i] = x[i] !== 0 ? 1 : 0;
   else if (to === "int32") for (let i = 0; i < x.length; i++) y[i] = toInt32Saturating(x[i]);
   else y.set(x);
+  return y;
+}
+
+/** bitcast: the operand's bytes, copied, viewed as `to` (int32 and float32 have one width). */
+function bitcastConvertType(x: AnyTypedArray, to: DType): AnyTypedArray {
+  const y = allocTyped(to, x.length);
+  new Uint8Array(y.buffer, y.byteOffset, y.byteLength).set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
   return y;
 }
 
@@ -145,6 +160,9 @@ export const elementwiseKernels = {
   and: binaryKernel((x, y) => x & y),
   or: binaryKernel((x, y) => x | y),
   xor: binaryKernel((x, y) => x ^ y),
+  shift_left: binaryKernel(shiftLeft),
+  shift_right_logical: binaryKernel(shiftRightLogical),
+  shift_right_arithmetic: binaryKernel(shiftRightArithmetic),
 
   eq: compareKernel((x, y) => x === y),
   ne: compareKernel((x, y) => x !== y),
@@ -159,6 +177,7 @@ export const elementwiseKernels = {
     return y;
   },
   convert_element_type: ([x], _avals, { newDtype }) => convertElementType(x, newDtype),
+  bitcast_convert_type: ([x], _avals, { newDtype }) => bitcastConvertType(x, newDtype),
   stop_gradient: ([x]) => x.slice(),
   iota: (_inputs, _avals, { shape, dimension, dtype }) => iota(shape, dimension, dtype),
 } satisfies SingleKernelTable<AnyTypedArray>;

@@ -311,6 +311,20 @@ const powInt: ScalarCode = (e) => {
   e.get(r);
 };
 
+/**
+ * Shifts read the amount as unsigned, as XLA does: 32 or more shifts every bit out, where
+ * wasm's shifts take it mod 32. Scalar only: wasm SIMD shifts take one amount for all lanes.
+ */
+const shiftOut = (name: "shl" | "shr_u"): ElementwiseOp => ({
+  arity: 2,
+  int: (e) => e.arg(0).arg(1).i(name).k(0).arg(1).k(32).op(Op.i32_lt_u).select(),
+});
+/** x >> min_u(s, 31): an out-of-range amount fills with the sign bit. */
+const shiftRightArithmetic: ElementwiseOp = {
+  arity: 2,
+  int: (e) => e.arg(0).arg(1).k(31).arg(1).k(32).op(Op.i32_lt_u).select().i("shr_s"),
+};
+
 const identity: ElementwiseOp = {
   arity: 1,
   float: (e) => e.arg(0),
@@ -372,6 +386,9 @@ export const elementwiseOps = {
   and: bitwise("and"),
   or: bitwise("or"),
   xor: bitwise("xor"),
+  shift_left: shiftOut("shl"),
+  shift_right_logical: shiftOut("shr_u"),
+  shift_right_arithmetic: shiftRightArithmetic,
   eq: compare("eq"),
   ne: compare("ne"),
   lt: compare("lt"),
@@ -420,6 +437,13 @@ function convertScalar(from: DType, to: DType): ScalarCode {
     "f64>f32": Op.f32_demote_f64,
   };
   return (e) => e.arg(0).op(conv[`${src}>${dst}`]);
+}
+
+/** bitcast_convert_type between int32 and float32: a reinterpret (scalar); the same v128 bits (SIMD). */
+export function bitcastOp(from: DType, to: DType): ElementwiseOp {
+  const reinterpret: ScalarCode =
+    from === to ? (e) => e.arg(0) : (e) => e.arg(0).op(from === "int32" ? Op.f32_reinterpret_i32 : Op.i32_reinterpret_f32);
+  return { arity: 1, float: reinterpret, int: reinterpret, simd: { [LANE[from]]: (v: VectorEmitter) => v.arg(0) } };
 }
 
 /** SIMD conversions between same-width lanes, and to bool via a != 0 mask. */

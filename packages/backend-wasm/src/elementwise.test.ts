@@ -3,7 +3,7 @@ import { type AnyTypedArray, type Backend, ConcreteArray, type DType, type Param
 import { describe, expect, it } from "vitest";
 import { ModuleBuilder, wasmBackend } from "./index.js";
 import { hostMath } from "./compile.js";
-import { type ElementwiseOp, buildElementwise, convertOp, elementwiseOps } from "./elementwise.js";
+import { type ElementwiseOp, bitcastOp, buildElementwise, convertOp, elementwiseOps } from "./elementwise.js";
 import { BYTES } from "./memory.js";
 import { runtime } from "./runtime.js";
 import { F32, I32, V128 } from "./wasm/encoder.js";
@@ -136,6 +136,7 @@ const outDtype = (prim: string, dtype: DType): DType => (BOOL_OUT.has(prim) ? "b
 const FLOAT: DType[] = ["float32", "float64"];
 const NUMERIC: DType[] = ["float32", "float64", "int32"];
 const INTEGRAL: DType[] = ["int32", "bool"];
+const INT: DType[] = ["int32"];
 const ANY: DType[] = ["float32", "float64", "int32", "bool"];
 
 const UNARY: [Prim, DType[]][] = [
@@ -149,6 +150,7 @@ const BINARY: [Prim, DType[]][] = [
   ["add", NUMERIC], ["sub", NUMERIC], ["mul", NUMERIC], ["div", NUMERIC], ["rem", NUMERIC], ["pow", NUMERIC],
   ["max", ANY], ["min", ANY], ["atan2", FLOAT], ["and", INTEGRAL], ["or", INTEGRAL], ["xor", INTEGRAL],
   ["eq", ANY], ["ne", ANY], ["lt", ANY], ["le", ANY], ["gt", ANY], ["ge", ANY],
+  ["shift_left", INT], ["shift_right_logical", INT], ["shift_right_arithmetic", INT],
 ];
 
 describe("elementwise kernels match backend-cpu", () => {
@@ -170,6 +172,16 @@ describe("elementwise kernels match backend-cpu", () => {
         expectMatch(`convert->${newDtype}`, from, got, want, data, false);
         if (n > 1000) expectMatch(`convert->${newDtype} (scalar code)`, from, scalarOnly("convert", convertOp(from, newDtype), inputs, newDtype), want, data, false);
       }
+    }
+  });
+  it.each([["int32", "float32"], ["float32", "int32"], ["int32", "int32"], ["float32", "float32"]] as const)("bitcast_convert_type %s -> %s", (from, newDtype) => {
+    for (const [n, shape] of SIZES) {
+      const data = operands(from, 1, n, n + 7);
+      const inputs: Input[] = [{ data: data[0], dtype: from }];
+      const got = evalOn(wasmBackend, "bitcast_convert_type", inputs, shape, { newDtype });
+      const want = evalOn(cpuBackend, "bitcast_convert_type", inputs, shape, { newDtype });
+      expectMatch(`bitcast->${newDtype}`, from, got, want, data, false);
+      if (n > 1000) expectMatch(`bitcast->${newDtype} (scalar code)`, from, scalarOnly("bitcast", bitcastOp(from, newDtype), inputs, newDtype), want, data, false);
     }
   });
   it.each(NUMERIC)("iota %s", (dtype) => {
@@ -225,6 +237,11 @@ describe("edge semantics, stated directly", () => {
     expect(on("rem", "int32", [m, -7, 7, 5], [-1, 2, -2, 0])).toEqual([0, -1, 1, 0]);
     expect(on("abs", "int32", [m, -3])).toEqual([m, 3]);
     expect(on("pow", "int32", [3, 2, -1, 2, 5], [4, 31, -3, -1, 0])).toEqual([81, m, -1, 0, 1]);
+  });
+  it("shift amounts are unsigned: 32 or more (or negative) shifts every bit out", () => {
+    expect(on("shift_left", "int32", [1, 1, 1, 3], [31, 32, -1, 1])).toEqual([-2147483648, 0, 0, 6]);
+    expect(on("shift_right_logical", "int32", [-1, -1, -1, 8], [28, 32, -5, 3])).toEqual([15, 0, 0, 1]);
+    expect(on("shift_right_arithmetic", "int32", [-8, -8, 8, 8], [1, 40, 33, -1])).toEqual([-4, -1, 0, 0]);
   });
   it("keeps -0 and NaN where backend-cpu does", () => {
     const r = on("round", "float32", [-2.5, 2.5, -0.4, 0.49999997, NaN]);

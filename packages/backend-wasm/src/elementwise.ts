@@ -9,6 +9,7 @@ import {
   VALTYPE,
   VectorConsts,
   VectorEmitter,
+  bitcastOp,
   convertOp,
   elementwiseOps,
   splatBytes,
@@ -21,7 +22,7 @@ import { Op, Simd, type ValType } from "./wasm/opcodes.js";
 /** `run(out, in0, …)`: i32 byte offsets. */
 const runParams = (nInputs: number): ValType[] => new Array<ValType>(nInputs + 1).fill(I32);
 
-export { elementwiseOps, convertOp } from "./elementwise-ops.js";
+export { elementwiseOps, bitcastOp, convertOp } from "./elementwise-ops.js";
 export type { ElementwiseOp, ElementwisePrim, Lane, Num } from "./elementwise-ops.js";
 
 /** Scalar load and store instructions per dtype, with their natural alignment (log2 bytes). */
@@ -199,6 +200,9 @@ export const elementwiseKernels: SingleKernelTable<WasmBuffer> = {
   ...(Object.fromEntries(Object.keys(elementwiseOps).map((p) => [p, mapKernel(p as ElementwisePrim)])) as SingleKernelTable<WasmBuffer>),
   convert_element_type: wasmKernel("convert_element_type", (m, [a], { newDtype }, out) =>
     buildElementwise(m, "convert_element_type", convertOp(a.dtype, newDtype), [a.dtype], out.dtype, out.size),
+  ),
+  bitcast_convert_type: wasmKernel("bitcast_convert_type", (m, [a], { newDtype }, out) =>
+    buildElementwise(m, "bitcast_convert_type", bitcastOp(a.dtype, newDtype), [a.dtype], out.dtype, out.size),
   ),
   iota: wasmKernel("iota", (m, _avals, { shape, dimension, dtype }) => buildIota(m, shape, dimension, dtype)),
 };

@@ -69,6 +69,28 @@ const convert: PrimSpec<"convert_element_type"> = {
   },
 };
 
+/** Every int32. */
+const int32Range: Domain = { int: [-2147483648, 2147483647] };
+/** Shift amounts on both sides of the 32-bit width, negative ones included (read as unsigned: out of range). */
+const amounts: Domain = { int: [-3, 40] };
+
+/** Reinterprets int32 <-> float32 (and each to itself), on random and edge values. */
+const bitcast: PrimSpec<"bitcast_convert_type"> = {
+  tolerance: "exact",
+  cases: (dtype) => {
+    const other: DType = dtype === "int32" ? "float32" : "int32";
+    return [
+      ...[other, dtype].flatMap((to) => [
+        { name: `to ${to} [3,5]`, operands: [random([3, 5], dtype, int32Range)], params: { newDtype: to } },
+        { name: `to ${to} edge values`, operands: [edgeValues(dtype)], params: { newDtype: to } },
+      ]),
+      { name: `to ${other} scalar`, operands: [random([], dtype, int32Range)], params: { newDtype: other } },
+      { name: `to ${other} empty [0]`, operands: [random([0], dtype)], params: { newDtype: other } },
+      { name: `to ${other} large [${LARGE}]`, operands: [random([LARGE], dtype, int32Range)], params: { newDtype: other } },
+    ];
+  },
+};
+
 /** iota has no operands: the dtype is a param. */
 const iota: PrimSpec<"iota"> = {
   tolerance: "exact",
@@ -127,6 +149,9 @@ export const elementwiseSpecs = {
   and: binary("exact"),
   or: binary("exact"),
   xor: binary("exact"),
+  shift_left: binary("exact", int32Range, amounts),
+  shift_right_logical: binary("exact", int32Range, amounts, true),
+  shift_right_arithmetic: binary("exact", int32Range, amounts),
   eq: compare(),
   ne: compare(),
   lt: binary("exact", ties, ties, true),
@@ -136,6 +161,7 @@ export const elementwiseSpecs = {
 
   select,
   convert_element_type: convert,
+  bitcast_convert_type: bitcast,
   stop_gradient: unary("exact"),
   iota,
 } satisfies FamilySpecs;

@@ -8,19 +8,61 @@
 import { ValueError } from "./errors.js";
 import type { Params, Prim } from "./registry.js";
 import type { ShapedArray } from "./shape.js";
+import type { Tracer } from "./trace.js";
 
 /** What a predicate policy sees of the equation that computes a residual. */
 export type SaveablePredicate = (prim: Prim, params: Params<Prim>, avals: readonly ShapedArray[]) => boolean;
 
 let nextPolicyId = 0;
 
-/** A policy: a name (printed in programs) and the predicate. Compared by identity. */
+/**
+ * Randomized AD (Oktay et al., 2021): instead of a residual, a fraction `keep` of its entries
+ * is saved — k = ceil(keep · n) of n, at positions i_j = (phase + j · ⌊n/k⌋) mod n — and the
+ * backward pass reads the residual rebuilt from them, zero elsewhere and scaled by n/k. The
+ * phase is uniform in [0, n), so every entry is kept with probability k/n and the rebuilt
+ * residual is an unbiased estimate; each use of a residual gets its own draw, so products of
+ * residuals along one path stay unbiased too. Positions are not stored: `phase(n, draw)`
+ * stages the same random value on both sides from the policy's key.
+ */
+export interface Sparsifier {
+  readonly keep: number;
+  /**
+   * A uniform int32 scalar in [0, n), independent for each `draw`, from `key`: the
+   * checkpointed function's key argument (see `keyArgnum`), or null for a policy that holds
+   * its own key.
+   */
+  readonly phase: (n: number, draw: number, key: Tracer | null) => Tracer;
+  /** Which positional argument of the checkpointed function is the key (one int32[2] array), if any. */
+  readonly keyArgnum?: number;
+  /**
+   * Whether a residual is sparsified, given the primitives of the backward pass that read
+   * it (one per use). Randomized AD as published samples the activations that weight
+   * gradients read (dot_general operands) and keeps the derivatives on the backpropagation
+   * path exact: sparsifying those multiplies the variance layer after layer.
+   */
+  readonly sparsifies: (readers: readonly Prim[]) => boolean;
+}
+
+/** A policy: a name (printed in programs), the predicate, and for randomized AD a sparsifier. Compared by identity. */
 export class SavePolicy {
   readonly id = ++nextPolicyId;
+  /** For a sparsifier with a key argument: the key's input index in the checkpoint's program. */
+  readonly keyInput: number | null;
+  private readonly withKey = new Map<number, SavePolicy>();
   constructor(
     readonly name: string,
     readonly saveable: SaveablePredicate,
-  ) {}
+    readonly sparsifier: Sparsifier | null = null,
+    keyInput: number | null = null,
+  ) {
+    this.keyInput = keyInput;
+  }
+  /** This policy reading its key from input `index` of the checkpoint's program (one object per index). */
+  withKeyInput(index: number): SavePolicy {
+    let p = this.withKey.get(index);
+    if (!p) this.withKey.set(index, (p = new SavePolicy(this.name, this.saveable, this.sparsifier, index)));
+    return p;
+  }
   toJSON(): string {
     return this.name;
   }

@@ -11,8 +11,10 @@
  * program, so what is recomputed runs again in the backward pass instead of being held.
  */
 import type { Backend } from "./backend.js";
+import { TransformError } from "./errors.js";
 import type { SavePolicy } from "./checkpoint-policy.js";
 import { type Slot, runClosed } from "./interpret.js";
+import { sparseSplit } from "./checkpoint-sparsify.js";
 import { partialEvalProgram } from "./partial-eval.js";
 import { type ClosedProgram, type Eqn, type Lit, Program, ProgramMemo, Var, closeProgram, dce, evalProgram, maskKey, pruneProgram } from "./program.js";
 import type { Params } from "./registry.js";
@@ -42,7 +44,12 @@ interface RematSplit {
 const splits = new ProgramMemo<RematSplit>();
 
 function rematSplit(program: ClosedProgram, unknowns: readonly boolean[], policy: SavePolicy): RematSplit {
-  return splits.get(program, `${maskKey(unknowns)}|${policy.id}`, () => split(program, unknowns, policy));
+  return splits.get(program, `${maskKey(unknowns)}|${policy.id}`, () => {
+    if (!policy.sparsifier) return split(program, unknowns, policy);
+    const pe = partialEvalProgram(program, unknowns);
+    const s = sparseSplit(pe, policy.sparsifier, keyKnownIndex(unknowns, policy.keyInput));
+    return { ...s, knownInputsRead: program.inBinders.filter((_, i) => !unknowns[i]).map(() => false), outUnknowns: pe.outUnknowns };
+  });
 }
 
 function split(program: ClosedProgram, unknowns: readonly boolean[], policy: SavePolicy): RematSplit {
@@ -73,6 +80,13 @@ function split(program: ClosedProgram, unknowns: readonly boolean[], policy: Sav
   const { program: unknownProgram, keptInputs } = pruneProgram(closed, closed.outs.map(() => true), keep);
   const read = keptInputs.slice(savedAvals.length, savedAvals.length + knownAvals.length);
   return { known: keptKnown, unknown: unknownProgram, numKnownOuts, knownInputsRead: read, outUnknowns: pe.outUnknowns };
+}
+
+/** The key's index among the known inputs; a key being differentiated is an error. */
+function keyKnownIndex(unknowns: readonly boolean[], keyInput: number | null): number | null {
+  if (keyInput === null) return null;
+  if (unknowns[keyInput]) throw new TransformError("checkpoint: the randomized-AD key argument is being differentiated; differentiate with respect to the other arguments (argnums)");
+  return unknowns.slice(0, keyInput).filter((u) => !u).length;
 }
 
 /**

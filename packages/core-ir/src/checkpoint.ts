@@ -6,6 +6,7 @@
  */
 import { getBackend } from "./backend.js";
 import { type SaveablePredicate, type SavePolicy, toPolicy } from "./checkpoint-policy.js";
+import { ValueError } from "./errors.js";
 import { flattenArgs } from "./leaves.js";
 import { LruCache } from "./lru.js";
 import { type ClosedProgram, closeProgram, retainConsts } from "./program.js";
@@ -46,6 +47,7 @@ export function checkpoint<F extends (...args: any[]) => any>(f: F, options: Che
   };
   return (...args: unknown[]) => {
     const [leaves, inDef] = flattenArgs(args, `checkpoint(${name})`);
+    const keyLeaf = policy.sparsifier?.keyArgnum === undefined ? null : keyLeafIndex(args, policy.sparsifier.keyArgnum, name);
     const key = [treeDefString(inDef), leaves.map((l) => l.aval.toString()).join(","), getBackend().name].join("|");
     let staged = cache.get(key);
     if (!staged) {
@@ -55,9 +57,22 @@ export function checkpoint<F extends (...args: any[]) => any>(f: F, options: Che
         retainConsts(staged.program);
       }
     }
-    const outs = bind("checkpoint", [...staged.hoisted, ...leaves], { name, program: staged.program, policy });
+    const callPolicy = keyLeaf === null ? policy : policy.withKeyInput(staged.hoisted.length + keyLeaf);
+    const outs = bind("checkpoint", [...staged.hoisted, ...leaves], { name, program: staged.program, policy: callPolicy });
     return treeUnflatten(staged.outDef, outs) as ReturnType<F>;
   };
+}
+
+/** The leaf index of positional argument `argnum`, which must be one key array (int32[2]). */
+function keyLeafIndex(args: readonly unknown[], argnum: number, name: string): number {
+  const call = `checkpoint(${name})`;
+  if (argnum >= args.length) throw new ValueError(`${call}: the policy reads its key from argument ${argnum}, but the call has ${args.length} arguments`);
+  const before = flattenArgs(args.slice(0, argnum), call)[0].length;
+  const [key] = flattenArgs([args[argnum]], call);
+  if (key.length !== 1 || key[0].dtype !== "int32" || key[0].shape.join() !== "2") {
+    throw new ValueError(`${call}: argument ${argnum} is the policy's key; expected one int32[2] key array (random.key, random.split), got ${key.map((k) => k.aval).join(", ") || "no array"}`);
+  }
+  return before;
 }
 
 /** JAX's other name for `checkpoint`. */

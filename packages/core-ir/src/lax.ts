@@ -68,6 +68,12 @@ export const lt = binary("lt");
 export const le = binary("le");
 export const gt = binary("gt");
 export const ge = binary("ge");
+/** int32 `x << y`; 0 where the shift amount y, read as unsigned, is 32 or more. */
+export const shiftLeft = binary("shift_left");
+/** int32 `x >>> y` (zero-filling); 0 where y, read as unsigned, is 32 or more. */
+export const shiftRightLogical = binary("shift_right_logical");
+/** int32 `x >> y` (sign-filling); -1 or 0 by the sign of x where y, read as unsigned, is 32 or more. */
+export const shiftRightArithmetic = binary("shift_right_arithmetic");
 
 /** `pred ? onTrue : onFalse`, elementwise; `pred` is bool. */
 export function select(pred: Tracer, onTrue: Tracer, onFalse: Tracer): Tracer {
@@ -76,6 +82,11 @@ export function select(pred: Tracer, onTrue: Tracer, onFalse: Tracer): Tracer {
 
 export function convertElementType(x: Tracer, newDtype: DType): Tracer {
   return bind1("convert_element_type", [x], { newDtype });
+}
+
+/** The bits of each element reinterpreted as `newDtype` (int32 <-> float32). */
+export function bitcastConvertType(x: Tracer, newDtype: DType): Tracer {
+  return bind1("bitcast_convert_type", [x], { newDtype });
 }
 
 /** Identity whose derivative is zero. */

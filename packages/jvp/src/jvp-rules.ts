@@ -179,6 +179,9 @@ const firstOrderJvpRules: { [P in FirstOrderPrim]: JvpRule1<P> } = {
   and: defJvpZero("and"),
   or: defJvpZero("or"),
   xor: defJvpZero("xor"),
+  shift_left: defJvpZero("shift_left"),
+  shift_right_logical: defJvpZero("shift_right_logical"),
+  shift_right_arithmetic: defJvpZero("shift_right_arithmetic"),
   eq: defJvpZero("eq"),
   ne: defJvpZero("ne"),
   lt: defJvpZero("lt"),
@@ -188,6 +191,7 @@ const firstOrderJvpRules: { [P in FirstOrderPrim]: JvpRule1<P> } = {
 
   select: defLinear("select"),
   convert_element_type: defLinear("convert_element_type"),
+  bitcast_convert_type: defJvpZero("bitcast_convert_type"), // reinterpreted bits: not differentiable (zero, as JAX)
   stop_gradient: defJvpZero("stop_gradient"),
   iota: defJvpZero("iota"),
 

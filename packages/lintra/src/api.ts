@@ -7,6 +7,7 @@ import "./array.js";
 export * as np from "./np/index.js";
 export * as lax from "./lax.js";
 export * as nn from "./nn.js";
+export * as random from "./random.js";
 export { makeProgram, type StagedProgram } from "./make-program.js";
 export { backendNames, getBackend, registerBackend, setBackend, type Backend } from "@lintra/core-ir";
 export type { NestedValue } from "./readback.js";
@@ -35,3 +36,4 @@ export {
 } from "@lintra/core-ir";
 export * from "./transformations.js";
 export { checkpoint, remat, policies, SavePolicy, type CheckpointOptions, type SaveablePredicate } from "@lintra/core-ir";
+export { rad, type RadOptions } from "./rad.js";

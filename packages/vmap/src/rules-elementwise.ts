@@ -53,6 +53,9 @@ export const elementwiseBatchRules = {
   and: elementwise("and"),
   or: elementwise("or"),
   xor: elementwise("xor"),
+  shift_left: elementwise("shift_left"),
+  shift_right_logical: elementwise("shift_right_logical"),
+  shift_right_arithmetic: elementwise("shift_right_arithmetic"),
   eq: elementwise("eq"),
   ne: elementwise("ne"),
   lt: elementwise("lt"),
@@ -61,6 +64,7 @@ export const elementwiseBatchRules = {
   ge: elementwise("ge"),
   select: elementwise("select"), // predicate and both branches lined up; a shared predicate is broadcast
   convert_element_type: elementwise("convert_element_type"),
+  bitcast_convert_type: elementwise("bitcast_convert_type"),
   stop_gradient: elementwise("stop_gradient"),
   // iota has no operands, so no batch trace ever sees it (bind goes to the trace below);
   // should a caller ask anyway, the answer is the one unbatched iota.

@@ -30,6 +30,7 @@ export const Op = {
   f64_max: 0xa5, f64_copysign: 0xa6,
   i32_trunc_f32_s: 0xa8, i32_trunc_f64_s: 0xaa,
   f32_convert_i32_s: 0xb2, f32_demote_f64: 0xb6, f64_convert_i32_s: 0xb7, f64_promote_f32: 0xbb,
+  i32_reinterpret_f32: 0xbc, f32_reinterpret_i32: 0xbe,
 } as const;
 
 /** 0xFC-prefixed opcodes (saturating truncation; bulk memory: copy is followed by two memory indices, fill by one). */

@@ -3,12 +3,13 @@ import { DTypeError, ShapeError } from "../errors.js";
 import { type Shape, type ShapedArray, fmtShape, shapesEqual } from "../shape.js";
 
 /** Which dtypes an operand may have. */
-export type DTypeClass = "float" | "numeric" | "integral" | "any";
+export type DTypeClass = "float" | "numeric" | "integral" | "int" | "any";
 
 const accepts: Record<DTypeClass, (d: DType) => boolean> = {
   float: isFloat,
   numeric: (d) => !isBool(d),
   integral: (d) => d === "int32" || d === "bool",
+  int: (d) => d === "int32",
   any: () => true,
 };
 
@@ -16,6 +17,7 @@ const expected: Record<DTypeClass, string> = {
   float: "float32 or float64",
   numeric: "float32, float64 or int32",
   integral: "int32 or bool",
+  int: "int32",
   any: "any dtype",
 };
 

@@ -17,9 +17,11 @@ declare module "../registry.js" {
     add: NoParams; sub: NoParams; mul: NoParams; div: NoParams; rem: NoParams; pow: NoParams;
     max: NoParams; min: NoParams; atan2: NoParams; and: NoParams; or: NoParams; xor: NoParams;
     eq: NoParams; ne: NoParams; lt: NoParams; le: NoParams; gt: NoParams; ge: NoParams;
+    shift_left: NoParams; shift_right_logical: NoParams; shift_right_arithmetic: NoParams;
     // others
     select: NoParams;
     convert_element_type: { newDtype: DType };
+    bitcast_convert_type: { newDtype: DType };
     stop_gradient: NoParams;
     iota: { dtype: DType; shape: readonly number[]; dimension: number };
   }
@@ -95,6 +97,11 @@ binary("atan2", "float", "angle of the point (y=x, x=y)");
 binary("and", "integral", "logical/bitwise and");
 binary("or", "integral", "logical/bitwise or");
 binary("xor", "integral", "logical/bitwise xor");
+// Shift amounts are read as unsigned, as XLA does: an amount of 32 or more (or a negative one)
+// shifts every bit out.
+binary("shift_left", "int", "x << y; 0 where y (unsigned) >= 32");
+binary("shift_right_logical", "int", "x >>> y, zero-filling; 0 where y (unsigned) >= 32");
+binary("shift_right_arithmetic", "int", "x >> y, sign-filling; x < 0 ? -1 : 0 where y (unsigned) >= 32");
 for (const [name, doc] of [
   ["eq", "x == y"],
   ["ne", "x != y"],
@@ -129,6 +136,28 @@ declarePrimitive({
   shapeRule: ([x]) => x.shape,
   dtypeRule: (_, { newDtype }) => assertDType(newDtype, "convert_element_type"),
   doc: "cast to newDtype (float -> int32 truncates toward zero, saturates, NaN -> 0; -> bool is x != 0)",
+});
+
+/** The dtypes `bitcast_convert_type` reinterprets between: one element width, 32 bits. */
+const BITCAST_DTYPES: readonly DType[] = ["int32", "float32"];
+
+declarePrimitive({
+  name: "bitcast_convert_type",
+  family: FAMILY,
+  arity: 1,
+  linearity: "none",
+  linearArgs: [],
+  shapeRule: ([x]) => x.shape,
+  dtypeRule: ([x], { newDtype }) => {
+    const to = assertDType(newDtype, "bitcast_convert_type");
+    for (const [d, what] of [[x.dtype, `operand ${x}`], [to, "newDtype"]] as const) {
+      if (!BITCAST_DTYPES.includes(d)) {
+        throw new DTypeError(`bitcast_convert_type: ${what} has dtype ${d}; expected ${BITCAST_DTYPES.join(" or ")} (the bits of a 32-bit element reinterpreted)`);
+      }
+    }
+    return to;
+  },
+  doc: "the bits of each element reinterpreted as newDtype (int32 <-> float32)",
 });
 
 declarePrimitive({

@@ -1,6 +1,6 @@
 import { type DType, isFloat } from "../dtype.js";
 import type { FirstOrderPrim } from "../registry.js";
-import { allocSource } from "./literals.js";
+import { TYPED_ARRAY, allocSource } from "./literals.js";
 import type { EmitArgs, SourceEmitter, SourceEmitterTable } from "./types.js";
 import type { SourceWriter } from "./writer.js";
 
@@ -73,6 +73,11 @@ const convert: SourceEmitter<"convert_element_type"> = (args) => {
   map(op)(args);
 };
 
+/** bitcast_convert_type: a copy of the operand's bytes viewed as the new type (same width, so same length). */
+const bitcast: SourceEmitter<"bitcast_convert_type"> = ({ ins: [x], out, w }) => {
+  w.line(`const ${out.name} = new ${TYPED_ARRAY[out.aval.dtype]}(${x.copy()}.buffer);`);
+};
+
 /** iota: element i of a row-major array is (i / inner) % len along `dimension`. */
 const iota: SourceEmitter<"iota"> = ({ params: { shape, dimension }, out, w }) => {
   const inner = shape.slice(dimension + 1).reduce((a, b) => a * b, 1);
@@ -113,6 +118,10 @@ export const elementwiseEmitters = {
   and: map(infix("&")),
   or: map(infix("|")),
   xor: map(infix("^")),
+  // The amount is read as unsigned (>>> 0): 32 or more shifts every bit out, where JS would take it mod 32.
+  shift_left: map(([x, y]) => `${y} >>> 0 < 32 ? ${x} << ${y} : 0`),
+  shift_right_logical: map(([x, y]) => `${y} >>> 0 < 32 ? ${x} >>> ${y} : 0`),
+  shift_right_arithmetic: map(([x, y]) => `${x} >> (${y} >>> 0 < 32 ? ${y} : 31)`),
 
   eq: map(compare("===")),
   ne: map(compare("!==")),
@@ -123,6 +132,7 @@ export const elementwiseEmitters = {
 
   select: map(([p, onTrue, onFalse]) => `${p} ? ${onTrue} : ${onFalse}`),
   convert_element_type: convert,
+  bitcast_convert_type: bitcast,
   stop_gradient: ({ ins: [x], out, w }) => w.line(`const ${out.name} = ${x.copy()};`),
   iota,
 } satisfies SourceEmitterTable;

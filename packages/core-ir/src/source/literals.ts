@@ -2,7 +2,7 @@ import { type DType, shortDType, toTyped } from "../dtype.js";
 import type { ShapedArray } from "../shape.js";
 
 /** The typed-array constructor that holds each dtype (bool: one 0/1 byte per element). */
-const TYPED_ARRAY: Record<DType, string> = {
+export const TYPED_ARRAY: Record<DType, string> = {
   float32: "Float32Array",
   float64: "Float64Array",
   int32: "Int32Array",

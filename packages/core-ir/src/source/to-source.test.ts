@@ -149,7 +149,8 @@ const UNARY = [
   "neg", "abs", "sign", "floor", "ceil", "round", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan",
   "asin", "acos", "atan", "sinh", "cosh", "tanh", "logistic", "erf", "is_finite", "not", "stop_gradient",
 ] as const;
-const BINARY = ["add", "sub", "mul", "div", "rem", "pow", "max", "min", "atan2", "and", "or", "xor", "eq", "ne", "lt", "le", "gt", "ge"] as const;
+const SHIFTS = ["shift_left", "shift_right_logical", "shift_right_arithmetic"] as const;
+const BINARY = ["add", "sub", "mul", "div", "rem", "pow", "max", "min", "atan2", "and", "or", "xor", "eq", "ne", "lt", "le", "gt", "ge", ...SHIFTS] as const;
 
 describe("elementwise primitives match backend-cpu", () => {
   for (const prim of UNARY) {
@@ -200,6 +201,12 @@ describe("elementwise primitives match backend-cpu", () => {
         check("convert_element_type", [arr(from, [], [v[2]])], { newDtype });
         check("convert_element_type", [arr(from, [0])], { newDtype });
       }
+    }
+  });
+
+  it("bitcast_convert_type, int32 <-> float32", () => {
+    for (const [from, newDtype] of [["int32", "float32"], ["float32", "int32"], ["int32", "int32"]] as const) {
+      for (const x of [arr(from, [values(from).length], values(from)), new Lit(values(from)[3], from), arr(from, [0])]) check("bitcast_convert_type", [x], { newDtype });
     }
   });
 

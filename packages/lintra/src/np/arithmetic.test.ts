@@ -180,3 +180,17 @@ describe("unary arithmetic", () => {
     expect(r.toArray()).toEqual([0.5, 0.25]);
   });
 });
+
+describe("np.leftShift / rightShift", () => {
+  test("int32, with JAX's answers for amounts of 32 or more", () => {
+    const x = np.array([1, -8, 5, -1], { dtype: "int32" });
+    expect(np.leftShift(x, 2).toArray()).toEqual([4, -32, 20, -4]);
+    expect(np.rightShift(x, 2).toArray()).toEqual([0, -2, 1, -1]);
+    expect(np.leftShift(x, np.array([31, 32, 40, -1], { dtype: "int32" })).toArray()).toEqual([-2147483648, 0, 0, 0]);
+    expect(np.rightShift(x, np.array([31, 32, 40, -1], { dtype: "int32" })).toArray()).toEqual([0, -1, 0, -1]);
+  });
+  test("float and bool operands are DTypeErrors", () => {
+    expect(() => np.leftShift(np.array([1.5]), 1)).toThrow(DTypeError);
+    expect(() => np.rightShift(np.array([true]), np.array([false]))).toThrow(/np.rightShift: operands have dtype bool/);
+  });
+});

@@ -148,5 +148,19 @@ export function reciprocal(x: ArrayLike): Tracer {
   return elementwise("np.reciprocal", [x], (a) => lax.div(fullLikeScalar(a, 1), a), toInexact);
 }
 
+/** A shift of int32 operands (JS numbers meeting them are int32); float and bool operands are refused. */
+const shift =
+  (op: string, fn: (a: Tracer, b: Tracer) => Tracer) =>
+  (x: ArrayLike, y: ArrayLike): Tracer =>
+    elementwise(op, [x, y], (a, b) => {
+      if (a.dtype !== "int32") throw new DTypeError(`${op}: operands have dtype ${a.dtype} (${a.aval}); expected int32 arrays`);
+      return fn(a, b);
+    });
+
+/** x << y on int32, as jnp.left_shift: an amount of 32 or more (or negative) gives 0. */
+export const leftShift = shift("np.leftShift", lax.shiftLeft);
+/** x >> y on int32, filling with the sign bit, as jnp.right_shift: an amount of 32 or more gives -1 or 0. */
+export const rightShift = shift("np.rightShift", lax.shiftRightArithmetic);
+
 // The names of the Array methods (TensorFlow.js's, and NumPy 2's `pow`), as functions.
 export { subtract as sub, multiply as mul, divide as div, negative as neg, power as pow };
