@@ -1,6 +1,6 @@
 // Residuals as a choice: the bytes `vjp` holds between the forward and the backward pass,
-// and the time of value + gradient, for exact reverse mode and `checkpoint` under each
-// policy. Two workloads: the MLP 784-512-512-10 (batch 128, loss through each layer
+// and the time of value + gradient, for exact reverse mode, `checkpoint` under each
+// policy, and randomized AD (`rad`) at keep 0.5 and 0.1. Two workloads: the MLP 784-512-512-10 (batch 128, loss through each layer
 // checkpointed) and a 1,000-step `lax.scan` whose body is checkpointed. Bytes are counted
 // from the linear program `vjp` keeps (its constants and those of its sub-programs: every
 // array the backward pass reads), so they are exact, not sampled. Two counts: everything
@@ -13,7 +13,7 @@ import fs from "node:fs";
 import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Program, checkpoint, lax, linearize, nn, np, setBackend, vjp } from "lintra";
+import { type Program, checkpoint, lax, linearize, nn, np, rad, random, setBackend, vjp } from "lintra";
 import { type Params, loss as mlpLoss, makeMlp } from "./mlp.js";
 
 const flag = (name: string) => process.argv.includes(`--${name}`);
@@ -21,8 +21,8 @@ const option = (name: string, fallback: number) => Number(process.argv.find((a) 
 const rounds = option("rounds", 5);
 setBackend("wasm");
 
-type Policy = "exact" | "nothing_saveable" | "dots_saveable" | "everything_saveable";
-const POLICIES: Policy[] = ["exact", "everything_saveable", "dots_saveable", "nothing_saveable"];
+type Policy = "exact" | "nothing_saveable" | "dots_saveable" | "everything_saveable" | "rad 0.5" | "rad 0.1";
+const POLICIES: Policy[] = ["exact", "everything_saveable", "dots_saveable", "nothing_saveable", "rad 0.5", "rad 0.1"];
 
 /** Every array a program holds (its constants and those of its sub-programs), once each. */
 function held(program: Program, found = new Set<np.Array>()): Set<np.Array> {
@@ -33,7 +33,11 @@ function held(program: Program, found = new Set<np.Array>()): Set<np.Array> {
 const bytesOf = (arrays: Iterable<np.Array>) => [...arrays].reduce((s, a) => s + a.size * (a.dtype === "float64" ? 8 : a.dtype === "bool" ? 1 : 4), 0);
 
 /** Wrap `f` by policy: the function itself for exact reverse mode. */
-const under = <F extends (...args: any[]) => any>(f: F, policy: Policy): F => (policy === "exact" ? f : (checkpoint(f, { policy }) as F));
+const under = <F extends (...args: any[]) => any>(f: F, policy: Policy): F => {
+  if (policy === "exact") return f;
+  if (policy.startsWith("rad")) return checkpoint(f, { policy: rad({ keep: Number(policy.split(" ")[1]), key: random.key(0) }) }) as F;
+  return checkpoint(f, { policy: policy as Exclude<Policy, "exact" | "rad 0.5" | "rad 0.1"> }) as F;
+};
 
 // The MLP, each layer a checkpoint (as JAX users write remat per block).
 const mlp = makeMlp();
@@ -110,7 +114,7 @@ const lines = [
 ];
 for (const r of rows) {
   const exact = rows.find((e) => e.workload === r.workload && e.policy === "exact")!;
-  const name = r.policy === "exact" ? "exact (no checkpoint)" : `checkpoint, \`${r.policy}\``;
+  const name = r.policy === "exact" ? "exact (no checkpoint)" : r.policy.startsWith("rad") ? `RAD, keep ${r.policy.split(" ")[1]}` : `checkpoint, \`${r.policy}\``;
   lines.push(
     `| ${r.workload} | ${name} | ${(r.bytes / MiB).toFixed(2)} MiB | ${(r.beyondInputs / MiB).toFixed(2)} MiB | ${(r.beyondInputs / exact.beyondInputs).toFixed(2)}× | ${r.ms.toFixed(1)} | ${(r.ms / exact.ms).toFixed(2)}× |`,
   );

@@ -2,8 +2,8 @@
  * Residual policies of `checkpoint`: which values computed by the forward pass may be kept
  * for the backward pass. A residual not saveable is recomputed there, from the checkpoint's
  * inputs and the saveable residuals. As in JAX: `"nothing_saveable"` (the default),
- * `"everything_saveable"`, `"dots_saveable"`, or a predicate over the equation that
- * computes a residual.
+ * `"everything_saveable"`, `"dots_saveable"`, names (`checkpointName` with
+ * `saveOnlyTheseNames`), or a predicate over the equation that computes a residual.
  */
 import { ValueError } from "./errors.js";
 import type { Params, Prim } from "./registry.js";
@@ -84,13 +84,25 @@ export const policies = {
 
 export type PolicyName = keyof typeof policies;
 
+/** Save only the values named with `checkpointName(x, name)` for one of `names` (JAX's save_only_these_names). */
+export function saveOnlyTheseNames(...names: (string | readonly string[])[]): SavePolicy {
+  const wanted = new Set(names.flat());
+  return new SavePolicy(`save_only_these_names(${[...wanted].join(",")})`, (prim, params) => prim === "name" && wanted.has((params as Params<"name">).name));
+}
+
+/** Save every value except those named for one of `names` (JAX's save_any_names_but_these). */
+export function saveAnyNamesButThese(...names: (string | readonly string[])[]): SavePolicy {
+  const unwanted = new Set(names.flat());
+  return new SavePolicy(`save_any_names_but_these(${[...unwanted].join(",")})`, (prim, params) => prim !== "name" || !unwanted.has((params as Params<"name">).name));
+}
+
 /** A policy from what a user passes: a name, a predicate, or a policy. */
 export function toPolicy(policy: unknown, call: string): SavePolicy {
   if (policy === undefined) return policies.nothing_saveable;
   if (policy instanceof SavePolicy) return policy;
   if (typeof policy === "string") {
     if (policy in policies) return policies[policy as PolicyName];
-    throw new ValueError(`${call}: unknown policy '${policy}'; expected one of ${Object.keys(policies).map((p) => `'${p}'`).join(", ")} or a predicate (prim, params, avals) => boolean`);
+    throw new ValueError(`${call}: unknown policy '${policy}'; expected one of ${Object.keys(policies).map((p) => `'${p}'`).join(", ")}, saveOnlyTheseNames(...), or a predicate (prim, params, avals) => boolean`);
   }
   if (typeof policy === "function") return new SavePolicy(policy.name || "custom", policy as SaveablePredicate);
   throw new ValueError(`${call}: policy must be a policy name or a predicate function, got ${policy === null ? "null" : typeof policy}`);

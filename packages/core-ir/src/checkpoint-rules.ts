@@ -155,3 +155,14 @@ export function checkpointDce(eqn: Eqn<"checkpoint">, usedOutputs: boolean[]): {
     usedInputs,
   };
 }
+
+/** name: evaluation passes the input's buffer on (borrowed: the caller keeps owning it). */
+export function nameImpl(_backend: Backend<any>, inputs: readonly Slot[]): Slot[] {
+  return [{ buffer: inputs[0].buffer, owned: false }];
+}
+
+/** name of a known value runs now (the checkpoint policies see it in the known program); of an unknown one, it is staged. */
+export function namePartialEval(trace: StagingTrace, known: (Tracer | null)[], tracers: Tracer[], params: Params<"name">): Tracer[] {
+  if (known[0] !== null) return bind("name", [known[0]], params);
+  return trace.stage("name", tracers, params, [tracers[0].aval]);
+}

@@ -77,3 +77,13 @@ function keyLeafIndex(args: readonly unknown[], argnum: number, name: string): n
 
 /** JAX's other name for `checkpoint`. */
 export const remat = checkpoint;
+
+/**
+ * `x`, named `name` for `checkpoint` policies: `saveOnlyTheseNames(name)` saves it (and only
+ * named values) between the passes; the rest is recomputed. Outside a checkpoint it does nothing.
+ */
+export function checkpointName<T extends Tracer>(x: T, name: string): T {
+  if (typeof name !== "string" || name === "") throw new ValueError(`checkpointName: name is ${JSON.stringify(name)}; expected a non-empty string`);
+  const [[array]] = flattenArgs([x], "checkpointName");
+  return bind("name", [array], { name })[0] as T;
+}

@@ -8,7 +8,7 @@ import { condDce, condImpl, condPartialEval } from "./cond-rules.js";
 import { customCallImpl, customCallPartialEval, customLinImpl, customLinPartialEval, keepWhole } from "./custom-rules.js";
 import type { Slot } from "./interpret.js";
 import { jitDce, jitImpl, jitPartialEval } from "./jit-rules.js";
-import { checkpointDce, checkpointImpl, checkpointPartialEval } from "./checkpoint-rules.js";
+import { checkpointDce, checkpointImpl, checkpointPartialEval, nameImpl, namePartialEval } from "./checkpoint-rules.js";
 import { scanDce, scanImpl, scanPartialEval } from "./scan-rules.js";
 import { whileDce, whileImpl, whilePartialEval } from "./while-rules.js";
 import type { Eqn } from "./program.js";
@@ -38,6 +38,7 @@ export type DceRule<P extends HigherOrderPrim> = (eqn: Eqn<P>, usedOutputs: bool
 export const implRules: { [P in HigherOrderPrim]: ImplRule<P> } = {
   jit: jitImpl,
   checkpoint: checkpointImpl,
+  name: nameImpl,
   cond: condImpl,
   scan: scanImpl,
   while: whileImpl,
@@ -49,6 +50,7 @@ export const implRules: { [P in HigherOrderPrim]: ImplRule<P> } = {
 export const partialEvalRules: { [P in HigherOrderPrim]: PartialEvalRule<P> } = {
   jit: jitPartialEval,
   checkpoint: checkpointPartialEval,
+  name: namePartialEval,
   cond: condPartialEval,
   scan: scanPartialEval,
   while: whilePartialEval,
@@ -60,6 +62,7 @@ export const partialEvalRules: { [P in HigherOrderPrim]: PartialEvalRule<P> } = 
 export const dceRules: { [P in HigherOrderPrim]: DceRule<P> } = {
   jit: jitDce,
   checkpoint: checkpointDce,
+  name: keepWhole,
   cond: condDce,
   scan: scanDce,
   while: whileDce,

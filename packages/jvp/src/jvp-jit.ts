@@ -57,3 +57,8 @@ function callJvp<P extends "jit" | "checkpoint">(prim: P, primals: Tracer[], tan
   let j = n;
   return [outs.slice(0, n), outNonzero.map((nz, i) => (nz ? outs[j++] : new Zero(outAvals[i])))];
 }
+
+/** name: the primal is named (what checkpoint policies see); the tangent passes through unnamed, as in JAX. */
+export function nameJvp(primals: Tracer[], tangents: Tangent[], params: Params<"name">): [Tracer[], Tangent[]] {
+  return [bind("name", primals, params), tangents];
+}

@@ -1,7 +1,7 @@
 import { type FirstOrderPrim, type Params, type Prim, type ShapedArray, type Tracer, bind1, getPrimitive, ops } from "@lintra/core-ir";
 import { condJvp, scanJvp, whileJvp } from "./jvp-control.js";
 import { customJvpCallJvp, customLinJvp, customVjpCallJvp } from "./jvp-custom.js";
-import { checkpointJvp, jitJvp } from "./jvp-jit.js";
+import { checkpointJvp, jitJvp, nameJvp } from "./jvp-jit.js";
 import { type Tangent, Zero, addTangents, instantiate, isZero } from "./zero.js";
 
 const { add, sub, mul, div, neg, select, fullLike, expandReduced, reduceSum, convert } = ops;
@@ -222,6 +222,7 @@ export const jvpRules: { [P in Prim]: JvpRule<P> } = {
   ...oneOutput(firstOrderJvpRules),
   jit: jitJvp, // a jit of the body's JVP
   checkpoint: checkpointJvp, // a checkpoint of the body's JVP, same policy
+  name: nameJvp, // the primal named, the tangent as it is
   custom_jvp_call: customJvpCallJvp, // a jit of the user's rule
   custom_vjp_call: customVjpCallJvp, // a jit of fwd, then custom_lin
   custom_lin: customLinJvp, // forward mode through customVjp: a TransformError

@@ -35,5 +35,15 @@ export {
   tidy,
 } from "@lintra/core-ir";
 export * from "./transformations.js";
-export { checkpoint, remat, policies, SavePolicy, type CheckpointOptions, type SaveablePredicate } from "@lintra/core-ir";
+export {
+  checkpoint,
+  checkpointName,
+  remat,
+  policies,
+  saveAnyNamesButThese,
+  saveOnlyTheseNames,
+  SavePolicy,
+  type CheckpointOptions,
+  type SaveablePredicate,
+} from "@lintra/core-ir";
 export { rad, type RadOptions } from "./rad.js";

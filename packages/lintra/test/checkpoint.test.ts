@@ -11,8 +11,11 @@ import {
   makeProgram,
   nn,
   np,
+  checkpointName,
   policies,
   remat,
+  saveAnyNamesButThese,
+  saveOnlyTheseNames,
   type Program,
   setBackend,
   vjp,
@@ -171,6 +174,54 @@ describe("residuals held between the passes", () => {
   });
 });
 
+describe("named residuals: checkpointName with saveOnlyTheseNames", () => {
+  // h1 and h2 named; the policy saves h1 only: h2 (and everything else) is recomputed.
+  const w1 = randn([4, 6]);
+  const w2 = randn([6, 5]);
+  const x = randn([3, 4]);
+  const f = (w: np.Array) => {
+    const h1 = checkpointName(np.tanh(x.matmul(w)), "h1");
+    const h2 = checkpointName(np.tanh(h1.matmul(w2)), "h2");
+    return np.sum(h2.mul(h2));
+  };
+
+  it("gives the plain function's gradient under every name policy, eagerly and under jit and vmap", () => {
+    setBackend("cpu");
+    const exact = grad(f)(w1);
+    for (const policy of [saveOnlyTheseNames("h1"), saveOnlyTheseNames(["h1", "h2"]), saveAnyNamesButThese("h2"), saveOnlyTheseNames()]) {
+      const c = checkpoint(f, { policy });
+      expect(grad(c)(w1)).toBeAllclose(exact, tight);
+      expect(jit(grad(c))(w1)).toBeAllclose(exact, tight);
+    }
+    expect(f(w1)).toBeAllclose(checkpoint(f, { policy: saveOnlyTheseNames("h1") })(w1), tight);
+    const ws = np.stack([w1, w1.mul(0.5)]);
+    expect(vmap(grad(checkpoint(f, { policy: saveOnlyTheseNames("h1") })))(ws).slice(1)).toBeAllclose(grad(f)(w1.mul(0.5)), tight);
+  });
+
+  it("saves exactly the named values the policy lists", () => {
+    setBackend("cpu");
+    const shapes = (policy: ReturnType<typeof saveOnlyTheseNames>) => {
+      const [, fLin] = linearize(checkpoint(f, { policy }), w1);
+      return [...heldArrays(fLin.program)].filter((a) => a !== x && a !== w2 && a !== w1).map((a) => a.shape.join("x")).sort();
+    };
+    expect(shapes(saveOnlyTheseNames("h1"))).toEqual(["3x6"]);
+    expect(shapes(saveOnlyTheseNames("h1", "h2"))).toEqual(["3x5", "3x6"]);
+    expect(shapes(saveOnlyTheseNames())).toEqual([]);
+  });
+
+  it("outside a checkpoint it is the identity; a bad name is a typed error", () => {
+    const a = randn([2]);
+    const identity = new Function(`return ${makeProgram((v: np.Array) => checkpointName(v, "a"))(a).toSource()}`)();
+    const input = a.dataSync();
+    const [out] = identity(input) as Float64Array[];
+    expect(Array.from(out)).toEqual(Array.from(input));
+    expect(out).not.toBe(input);
+    expect(checkpointName(a, "a")).toBe(a);
+    expect(makeProgram((v: np.Array) => checkpointName(v, "a"))(a).toString()).toMatch(/name\[name=a\]/);
+    expect(() => checkpointName(a, "")).toThrow(/checkpointName: name is "".*non-empty string/);
+  });
+});
+
 describe("checkpoint's interface", () => {
   it("remat is checkpoint; the default policy is nothing_saveable; policies print in programs", () => {
     setBackend("cpu");
@@ -188,7 +239,7 @@ describe("checkpoint's interface", () => {
 
   it("toSource of a grad through checkpoint computes what backend-cpu computes", () => {
     setBackend("cpu");
-    const f = checkpoint((v: np.Array) => np.sum(np.tanh(v).mul(v)));
+    const f = checkpoint((v: np.Array) => np.sum(checkpointName(np.tanh(v), "t").mul(v)), { policy: saveOnlyTheseNames("t") });
     const v = randn([4]);
     const fn = new Function(`return ${makeProgram(grad(f))(v).toSource()}`)();
     const [out] = fn(v.dataSync()) as Float64Array[];

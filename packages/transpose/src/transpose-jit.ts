@@ -25,3 +25,9 @@ function transposeCall<P extends "jit" | "checkpoint">(prim: P, cts: (Tracer | Z
   let j = 0;
   return inputs.map((x) => (isUndefined(x) ? outs[j++] : null));
 }
+
+/** name is the identity: its transpose passes the cotangent on. */
+export function transposeName(cts: (Tracer | Zero)[]): (Tracer | null)[] {
+  const [ct] = cts;
+  return [ct instanceof Zero ? null : ct];
+}

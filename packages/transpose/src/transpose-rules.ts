@@ -2,7 +2,7 @@ import { type FirstOrderPrim, type Params, type Prim, type Tracer, bind1, ops } 
 import type { Zero } from "@lintra/jvp";
 import { transposeCustomLin } from "./transpose-custom.js";
 import { transposeCond, transposeScan, transposeWhile } from "./transpose-control.js";
-import { transposeCheckpoint, transposeJit } from "./transpose-jit.js";
+import { transposeCheckpoint, transposeJit, transposeName } from "./transpose-jit.js";
 import { type UndefinedPrimal, isUndefined } from "./undefined-primal.js";
 
 const { neg, mul, div, select, convert, reshape, reduceSum, expandReduced, zerosLike, transpose: transposeAxes } = ops;
@@ -161,6 +161,7 @@ export const transposeRules: { [P in Prim]?: TransposeRule<P> } = {
   ...oneOutput(firstOrderTransposeRules),
   jit: transposeJit, // a jit of the transposed body
   checkpoint: transposeCheckpoint, // a checkpoint of the transposed body (recomputation runs forward in it)
+  name: transposeName, // the identity
   cond: transposeCond, // cond of the transposed branches
   scan: transposeScan, // a reverse scan of the transposed body
   while: transposeWhile, // a typed error: no reverse mode through while, as in JAX

@@ -77,6 +77,11 @@ export function jitBatch(args: Tracer[], dims: BatchDim[], { name, program }: Pa
   return [bind("jit", args, { name, program: batched.program }), batched.outDims];
 }
 
+/** name: the identity, on the batched value. */
+export function nameBatch(args: Tracer[], dims: BatchDim[], params: Params<"name">): [Tracer[], BatchDim[]] {
+  return [bind("name", args, params), dims];
+}
+
 /** checkpoint: a checkpoint of the batched body, same policy. */
 export function checkpointBatch(args: Tracer[], dims: BatchDim[], params: Params<"checkpoint">, size: number): [Tracer[], BatchDim[]] {
   const batched = batchProgram(params.program, dims, size);

@@ -1,5 +1,5 @@
 import type { FirstOrderPrim, Params, Prim, Tracer } from "@lintra/core-ir";
-import { condBatch, customJvpBatch, customLinBatch, customVjpBatch, checkpointBatch, jitBatch, scanBatch, whileBatch } from "./batch-higher-order.js";
+import { condBatch, customJvpBatch, customLinBatch, customVjpBatch, checkpointBatch, jitBatch, nameBatch, scanBatch, whileBatch } from "./batch-higher-order.js";
 import type { BatchDim } from "./batch-trace.js";
 import { firstOrderBatchRules } from "./rules-first-order.js";
 
@@ -29,6 +29,7 @@ export const batchRules: { [P in Prim]: BatchRule<P> } = {
   ...oneOutput(firstOrderBatchRules),
   jit: jitBatch, // a jit of the batched body
   checkpoint: checkpointBatch, // a checkpoint of the batched body
+  name: nameBatch, // the identity
   cond: condBatch, // batched index: a select over every branch's outputs; else a cond of batched branches
   scan: scanBatch, // batched carries and xs, the batch axis after the scanned one
   while: whileBatch, // batched predicate: run until every member is done, holding finished ones

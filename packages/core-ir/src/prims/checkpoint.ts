@@ -10,9 +10,12 @@ declare module "../registry.js" {
      * allows to be saved; the rest is recomputed in the backward pass (JAX's remat).
      */
     checkpoint: { name: string; program: ClosedProgram; policy: SavePolicy };
+    /** The identity, naming its value for `checkpoint` policies (JAX's checkpoint_name). No kernel: its impl passes the buffer on. */
+    name: { name: string };
   }
   interface HigherOrderPrims {
     checkpoint: true;
+    name: true;
   }
 }
 
@@ -31,6 +34,19 @@ declarePrimitive(
       return program.outAvals;
     },
     doc: "run a closed sub-program whose residuals are saved only as its policy allows, and recomputed otherwise (checkpoint / remat)",
+  },
+  true,
+);
+
+declarePrimitive(
+  {
+    name: "name",
+    family: "higher-order",
+    arity: 1,
+    linearity: "linear",
+    linearArgs: "all",
+    abstractEval: ([x]) => [x],
+    doc: "the identity, naming its value for checkpoint policies (saveOnlyTheseNames)",
   },
   true,
 );

@@ -23,6 +23,8 @@ function emitCall<P extends "jit" | "checkpoint">({ ins, params: { program }, ou
 export const higherOrderSourceEmitters: HigherOrderSourceEmitterTable = {
   jit: emitCall,
   checkpoint: emitCall,
+  /** name: the identity, as a fresh array like every other equation's output. */
+  name: ({ ins, outs, w }) => w.line(`const ${outs[0].name} = ${ins[0].copy()};`),
   cond: emitCond,
   scan: emitScan,
   while: emitWhile,
