@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { type Program, ValueError, checkpoint, grad, jit, linearize, np, rad, random, setBackend } from "../src/index.js";
 
 /**
@@ -27,14 +27,16 @@ const cube = (w: np.Array) => {
 };
 const w0 = randn([5, 7]);
 
-/** Per-entry mean and variance of `trials` estimates, each with its own key. */
+/** Per-entry mean and variance of `trials` estimates, each with its own key (one staged program, the key an argument). */
 function estimates(f: (w: np.Array) => np.Array, keep: number, trials: number, residuals: "matmul" | "all" = "all") {
+  const keyed = checkpoint((_key: np.Array, w: np.Array) => f(w), { policy: rad({ keep, keyArgnum: 0, residuals }) });
+  const estimate = jit(grad(keyed, { argnums: 1 }));
   const keys = random.split(random.key(2024), trials);
   const n = w0.size;
   const s1 = new Float64Array(n);
   const s2 = new Float64Array(n);
   for (let t = 0; t < trials; t++) {
-    const g = grad(checkpoint(f, { policy: rad({ keep, key: keys.slice(t), residuals }) }))(w0).dataSync();
+    const g = estimate(keys.slice(t), w0).dataSync();
     for (let i = 0; i < n; i++) {
       s1[i] += g[i];
       s2[i] += g[i] * g[i];
@@ -45,7 +47,10 @@ function estimates(f: (w: np.Array) => np.Array, keep: number, trials: number, r
   return { mean, variance };
 }
 
-describe("rad: unbiased gradients", () => {
+describe.each(["cpu", "wasm"] as const)("rad on %s: unbiased gradients", (backend) => {
+  beforeEach(() => setBackend(backend));
+  afterAll(() => setBackend("cpu"));
+
   it.each([
     ["an MLP, matmul operands sampled", mlp2, "matmul"],
     ["an MLP, every residual sampled", mlp, "all"],
