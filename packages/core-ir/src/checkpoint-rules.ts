@@ -48,7 +48,7 @@ function rematSplit(program: ClosedProgram, unknowns: readonly boolean[], policy
     if (!policy.sparsifier) return split(program, unknowns, policy);
     const pe = partialEvalProgram(program, unknowns);
     const s = sparseSplit(pe, policy.sparsifier, keyKnownIndex(unknowns, policy.keyInput));
-    return { ...s, knownInputsRead: program.inBinders.filter((_, i) => !unknowns[i]).map(() => false), outUnknowns: pe.outUnknowns };
+    return { ...s, outUnknowns: pe.outUnknowns };
   });
 }
 

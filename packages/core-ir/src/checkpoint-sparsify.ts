@@ -16,8 +16,13 @@ import { stageProgram } from "./staging.js";
 import type { Prim } from "./registry.js";
 import { type Tracer, bind } from "./trace.js";
 
-/** How one residual travels: whole, or as `draws` compact draws, one per use. */
+/**
+ * How one residual travels: a known input of the body (passed to the unknown side as it
+ * is, never through the known program: a loop around the checkpoint then sees it is
+ * invariant), whole, or as `draws` compact draws, one per use.
+ */
 interface Plan {
+  readonly input: number | null;
   readonly draws: number;
   /** The number of the first draw (draws are numbered across the body, so each is independent). */
   readonly firstDraw: number;
@@ -49,8 +54,10 @@ function readersOf(program: Program): Map<Var, Prim[]> {
 
 export interface SparseSplit {
   readonly known: ClosedProgram;
+  /** Saved values, the known inputs it reads (in order), the unknown inputs -> unknown outputs. */
   readonly unknown: ClosedProgram;
   readonly numKnownOuts: number;
+  readonly knownInputsRead: readonly boolean[];
 }
 
 /** `keyIndex`: which known input is the key the draws come from (null: the sparsifier holds its own). */
@@ -60,48 +67,51 @@ export function sparseSplit(pe: PartialEvalResult, sparsifier: Sparsifier, keyIn
   const residuals = known.outs.slice(numKnownOuts);
   const binders = unknown.inBinders.slice(0, numResiduals);
   const readers = readersOf(unknown);
-  const knownInputs = new Set(known.inBinders);
   let nextDraw = 0;
   const plans: Plan[] = residuals.map((r, i) => {
     const b = binders[i];
+    const input = r instanceof Var ? known.inBinders.indexOf(r) : -1;
+    if (input >= 0) return { input, draws: 0, firstDraw: nextDraw };
     const reads = readers.get(b) ?? [];
-    const sparse = r instanceof Var && !knownInputs.has(r) && isFloat(b.aval.dtype) && b.aval.size >= 2 && !unknown.outs.includes(b) && sparsifier.sparsifies(reads);
+    const sparse = r instanceof Var && isFloat(b.aval.dtype) && b.aval.size >= 2 && !unknown.outs.includes(b) && sparsifier.sparsifies(reads);
     const draws = sparse ? reads.length : 0;
-    const plan = { draws, firstDraw: nextDraw };
+    const plan = { input: null, draws, firstDraw: nextDraw };
     nextDraw += draws;
     return plan;
   });
-  const compactAval = (i: number) => new ShapedArray([keptOf(binders[i].aval.size, sparsifier.keep)], binders[i].aval.dtype);
+  const knownInputsRead = known.inBinders.map((_, i) => i === keyIndex || plans.some((p) => p.input === i));
+  const readIndices = knownInputsRead.flatMap((read, i) => (read ? [i] : []));
+  const keyAt = keyIndex === null ? -1 : readIndices.indexOf(keyIndex);
 
   const knownProgram = stageProgram((...ins) => {
     const key = keyIndex === null ? null : ins[keyIndex];
     const outs = evalProgram(known, ins);
     const values = outs.slice(numKnownOuts);
     const saved = values.flatMap((v, i) => {
-      const { draws, firstDraw } = plans[i];
+      const { input, draws, firstDraw } = plans[i];
+      if (input !== null) return [];
       if (draws === 0) return [v];
       const n = v.size;
       const k = keptOf(n, sparsifier.keep);
       const flat = lax.reshape(v, [n]);
       return Array.from({ length: draws }, (_, d) => lax.gather(flat, [positions(n, k, sparsifier.phase(n, firstDraw + d, key))], [0]));
     });
-    return [...outs.slice(0, numKnownOuts), ...saved, ...(key ? [key] : [])];
+    return [...outs.slice(0, numKnownOuts), ...saved];
   }, known.inAvals);
 
-  const keyAval = keyIndex === null ? [] : [known.inAvals[keyIndex]];
-  const savedAvals = [...plans.flatMap((p, i) => (p.draws === 0 ? [binders[i].aval] : Array.from({ length: p.draws }, () => compactAval(i)))), ...keyAval];
+  const compactAval = (i: number) => new ShapedArray([keptOf(binders[i].aval.size, sparsifier.keep)], binders[i].aval.dtype);
+  const savedAvals = plans.flatMap((p, i) => (p.input !== null ? [] : p.draws === 0 ? [binders[i].aval] : Array.from({ length: p.draws }, () => compactAval(i))));
+  const readAvals = readIndices.map((i) => known.inAvals[i]);
   const unknownProgram = stageProgram(
     (...xs) => {
+      const read = xs.slice(savedAvals.length, savedAvals.length + readAvals.length);
+      const key = keyAt < 0 ? null : read[keyAt];
       let j = 0;
-      const key = keyIndex === null ? null : xs[savedAvals.length - 1];
       const perUse = new Map<Var, Tracer[]>();
-      const whole: Tracer[] = [];
-      plans.forEach((p, i) => {
+      const residualValues = plans.map((p, i) => {
         const b = binders[i];
-        if (p.draws === 0) {
-          whole.push(xs[j++]);
-          return;
-        }
+        if (p.input !== null) return read[readIndices.indexOf(p.input)];
+        if (p.draws === 0) return xs[j++];
         const n = b.aval.size;
         const k = keptOf(n, sparsifier.keep);
         const scale = full([n], n / k, b.aval.dtype);
@@ -111,13 +121,13 @@ export function sparseSplit(pe: PartialEvalResult, sparsifier: Sparsifier, keyIn
           return lax.reshape(lax.mul(spread, scale), b.aval.shape);
         });
         perUse.set(b, rebuilt);
-        whole.push(rebuilt[0]);
+        return rebuilt[0];
       });
-      return evalWithUses(unknown, [...whole, ...xs.slice(savedAvals.length)], perUse);
+      return evalWithUses(unknown, [...residualValues, ...xs.slice(savedAvals.length + readAvals.length)], perUse);
     },
-    [...savedAvals, ...unknown.inAvals.slice(numResiduals)],
+    [...savedAvals, ...readAvals, ...unknown.inAvals.slice(numResiduals)],
   );
-  return { known: closed(knownProgram), unknown: closed(unknownProgram), numKnownOuts };
+  return { known: closed(knownProgram), unknown: closed(unknownProgram), numKnownOuts, knownInputsRead };
 }
 
 function closed(program: Program): ClosedProgram {

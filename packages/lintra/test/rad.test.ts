@@ -1,5 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { type Program, ValueError, checkpoint, grad, jit, linearize, np, rad, random, setBackend } from "../src/index.js";
+import { type Program, ValueError, checkpoint, grad, jit, lax, linearize, np, rad, random, setBackend } from "../src/index.js";
 
 /**
  * Randomized AD: the gradient through `checkpoint(f, { policy: rad({ keep, key }) })` is an
@@ -108,6 +108,20 @@ describe("rad: memory", () => {
 });
 
 describe("rad: composition and errors", () => {
+  it("in a scan body, the weights the cell reads are not stacked per step", () => {
+    const w1 = randn([8, 32]);
+    const w2 = randn([32, 8]);
+    const xs = randn([40, 8]);
+    const cell = checkpoint((h: np.Array, xi: np.Array, a: np.Array, b: np.Array): [np.Array, np.Array] => {
+      const next = np.tanh(np.tanh(h.add(xi).matmul(a)).matmul(b));
+      return [next, np.sum(next)];
+    }, { policy: rad({ keep: 0.5, key: random.key(4) }) });
+    const loss = (a: np.Array) => np.sum(lax.scan((h: np.Array, xi: np.Array) => cell(h, xi, a, w2), np.zeros([8], { dtype: "float64" }), xs)[1]);
+    const [, fLin] = linearize(loss, w1);
+    const held = heldBytes(fLin.program, new Set<unknown>([w1, w2, xs]));
+    expect(held).toBeLessThan(40 * w1.size * 8); // far below one copy of the weights per step
+  });
+
   it("under jit the same key gives the same estimate", () => {
     const key = random.key(9);
     const f = checkpoint(mlp, { policy: rad({ keep: 0.2, key }) });
