@@ -21,17 +21,18 @@ let nextPolicyId = 0;
  * backward pass reads the residual rebuilt from them, zero elsewhere and scaled by n/k. The
  * phase is uniform in [0, n), so every entry is kept with probability k/n and the rebuilt
  * residual is an unbiased estimate; each use of a residual gets its own draw, so products of
- * residuals along one path stay unbiased too. Positions are not stored: `phase(n, draw)`
- * stages the same random value on both sides from the policy's key.
+ * residuals along one path stay unbiased too. Positions are not stored: `phases` stages
+ * the same random values on both sides from the policy's key.
  */
 export interface Sparsifier {
   readonly keep: number;
   /**
-   * A uniform int32 scalar in [0, n), independent for each `draw`, from `key`: the
-   * checkpointed function's key argument (see `keyArgnum`), or null for a policy that holds
-   * its own key.
+   * For each draw i, a uniform int32 in [0, ns[i]), independently: one int32[ns.length]
+   * array, from `key`: the checkpointed function's key argument (see `keyArgnum`), or null
+   * for a policy that holds its own key. One call per program: a loop body draws all its
+   * positions at once.
    */
-  readonly phase: (n: number, draw: number, key: Tracer | null) => Tracer;
+  readonly phases: (ns: readonly number[], key: Tracer | null) => Tracer;
   /** Which positional argument of the checkpointed function is the key (one int32[2] array), if any. */
   readonly keyArgnum?: number;
   /**

@@ -31,6 +31,9 @@ interface Plan {
 /** Entries kept of n: at least one. */
 const keptOf = (n: number, keep: number) => Math.max(1, Math.min(n, Math.ceil(keep * n)));
 
+/** Draw `d`'s phase, a scalar, from all the draws' phases. */
+const phaseOf = (phases: Tracer, d: number) => lax.reshape(lax.slice(phases, [d], [d + 1]), []);
+
 /** The positions of one draw: (phase + j·⌊n/k⌋) mod n, j < k. */
 function positions(n: number, k: number, phase: Tracer): Tracer {
   const stride = Math.floor(n / k);
@@ -79,12 +82,14 @@ export function sparseSplit(pe: PartialEvalResult, sparsifier: Sparsifier, keyIn
     nextDraw += draws;
     return plan;
   });
+  const drawSizes = plans.flatMap((p, i) => Array.from({ length: p.draws }, () => binders[i].aval.size));
+  const drawPhases = (key: Tracer | null) => (drawSizes.length ? sparsifier.phases(drawSizes, key) : null);
   const knownInputsRead = known.inBinders.map((_, i) => i === keyIndex || plans.some((p) => p.input === i));
   const readIndices = knownInputsRead.flatMap((read, i) => (read ? [i] : []));
   const keyAt = keyIndex === null ? -1 : readIndices.indexOf(keyIndex);
 
   const knownProgram = stageProgram((...ins) => {
-    const key = keyIndex === null ? null : ins[keyIndex];
+    const phases = drawPhases(keyIndex === null ? null : ins[keyIndex]);
     const outs = evalProgram(known, ins);
     const values = outs.slice(numKnownOuts);
     const saved = values.flatMap((v, i) => {
@@ -94,7 +99,7 @@ export function sparseSplit(pe: PartialEvalResult, sparsifier: Sparsifier, keyIn
       const n = v.size;
       const k = keptOf(n, sparsifier.keep);
       const flat = lax.reshape(v, [n]);
-      return Array.from({ length: draws }, (_, d) => lax.gather(flat, [positions(n, k, sparsifier.phase(n, firstDraw + d, key))], [0]));
+      return Array.from({ length: draws }, (_, d) => lax.gather(flat, [positions(n, k, phaseOf(phases!, firstDraw + d))], [0]));
     });
     return [...outs.slice(0, numKnownOuts), ...saved];
   }, known.inAvals);
@@ -105,7 +110,7 @@ export function sparseSplit(pe: PartialEvalResult, sparsifier: Sparsifier, keyIn
   const unknownProgram = stageProgram(
     (...xs) => {
       const read = xs.slice(savedAvals.length, savedAvals.length + readAvals.length);
-      const key = keyAt < 0 ? null : read[keyAt];
+      const phases = drawPhases(keyAt < 0 ? null : read[keyAt]);
       let j = 0;
       const perUse = new Map<Var, Tracer[]>();
       const residualValues = plans.map((p, i) => {
@@ -116,7 +121,7 @@ export function sparseSplit(pe: PartialEvalResult, sparsifier: Sparsifier, keyIn
         const k = keptOf(n, sparsifier.keep);
         const scale = full([n], n / k, b.aval.dtype);
         const rebuilt = Array.from({ length: p.draws }, (_, d) => {
-          const at = positions(n, k, sparsifier.phase(n, p.firstDraw + d, key));
+          const at = positions(n, k, phaseOf(phases!, p.firstDraw + d));
           const spread = lax.scatterAdd(full([n], 0, b.aval.dtype), xs[j++], [at], [0]);
           return lax.reshape(lax.mul(spread, scale), b.aval.shape);
         });

@@ -16,14 +16,15 @@
  * key per call (`random.split`) without the function being staged again — and under `jit`,
  * where the key is traced.
  */
-import { SavePolicy, ValueError, checkArgnums, checkOptions, ops } from "@lintra/core-ir";
-import { type Key, checkKey, foldIn } from "./random/keys.js";
+import { SavePolicy, ValueError, checkArgnums, checkOptions } from "@lintra/core-ir";
+import * as np from "./np/index.js";
+import { type Key, checkKey } from "./random/keys.js";
 import { randint } from "./random/samplers.js";
 
 export interface RadOptions {
   /** The fraction of each residual's entries kept, in (0, 1]. */
   readonly keep: number;
-  /** The key the positions are drawn from (each use of each residual folds in its own number)… */
+  /** The key the positions are drawn from (every use of every residual gets its own draw)… */
   readonly key?: Key;
   /** … or the positional argument of the checkpointed function that is the key. */
   readonly keyArgnum?: number;
@@ -46,7 +47,7 @@ export function rad(options: RadOptions): SavePolicy {
   if (keyArgnum !== undefined && (typeof keyArgnum !== "number" || checkArgnums("rad", keyArgnum, "keyArgnum").length !== 1)) {
     throw new ValueError(`rad: keyArgnum is ${String(keyArgnum)}; expected one argument index`);
   }
-  const phase = (n: number, draw: number, argKey: Key | null) => ops.convert(randint(foldIn(argKey ?? key!, draw), [], 0, n), "int32");
+  const phases = (ns: readonly number[], argKey: Key | null) => randint(argKey ?? key!, [ns.length], 0, np.array([...ns], { dtype: "int32" }));
   const sparsifies = residuals === "all" ? () => true : (readers: readonly string[]) => readers.length > 0 && readers.every((p) => p === "dot_general");
-  return new SavePolicy(`rad(keep=${keep}${residuals === "all" ? " residuals=all" : ""})`, () => true, { keep, phase, keyArgnum, sparsifies });
+  return new SavePolicy(`rad(keep=${keep}${residuals === "all" ? " residuals=all" : ""})`, () => true, { keep, phases, keyArgnum, sparsifies });
 }
