@@ -147,14 +147,6 @@ export function checkpointPartialEval(trace: StagingTrace, known: (Tracer | null
   return s.outUnknowns.map((isUnknown) => (isUnknown ? unknownOuts[u++] : knownOuts[k++]));
 }
 
-/** Keep only the used outputs of the body, then only the inputs the rest reads. */
-export function checkpointDce(eqn: Eqn<"checkpoint">, usedOutputs: boolean[]): { eqn: Eqn<"checkpoint">; usedInputs: boolean[] } {
-  const { program: body, keptInputs: usedInputs } = pruneProgram(eqn.params.program, usedOutputs);
-  return {
-    eqn: { prim: "checkpoint", params: { ...eqn.params, program: body }, inputs: eqn.inputs.filter((_, i) => usedInputs[i]), outs: eqn.outs.filter((_, i) => usedOutputs[i]) },
-    usedInputs,
-  };
-}
 
 /** name: evaluation passes the input's buffer on (borrowed: the caller keeps owning it). */
 export function nameImpl(_backend: Backend<any>, inputs: readonly Slot[]): Slot[] {

@@ -7,8 +7,8 @@ import type { Backend } from "./backend.js";
 import { condDce, condImpl, condPartialEval } from "./cond-rules.js";
 import { customCallImpl, customCallPartialEval, customLinImpl, customLinPartialEval, keepWhole } from "./custom-rules.js";
 import type { Slot } from "./interpret.js";
-import { jitDce, jitImpl, jitPartialEval } from "./jit-rules.js";
-import { checkpointDce, checkpointImpl, checkpointPartialEval, nameImpl, namePartialEval } from "./checkpoint-rules.js";
+import { jitImpl, jitPartialEval, programCallDce } from "./jit-rules.js";
+import { checkpointImpl, checkpointPartialEval, nameImpl, namePartialEval } from "./checkpoint-rules.js";
 import { scanDce, scanImpl, scanPartialEval } from "./scan-rules.js";
 import { whileDce, whileImpl, whilePartialEval } from "./while-rules.js";
 import type { Eqn } from "./program.js";
@@ -60,8 +60,8 @@ export const partialEvalRules: { [P in HigherOrderPrim]: PartialEvalRule<P> } = 
 };
 
 export const dceRules: { [P in HigherOrderPrim]: DceRule<P> } = {
-  jit: jitDce,
-  checkpoint: checkpointDce,
+  jit: programCallDce,
+  checkpoint: programCallDce,
   name: keepWhole,
   cond: condDce,
   scan: scanDce,

@@ -27,11 +27,11 @@ export function jitPartialEval(trace: StagingTrace, known: (Tracer | null)[], tr
   return pe.outUnknowns.map((isUnknown) => (isUnknown ? unknownOuts[u++] : knownOuts[k++]));
 }
 
-/** Keep only the used outputs of the body, then only the inputs the rest reads. */
-export function jitDce(eqn: Eqn<"jit">, usedOutputs: boolean[]): { eqn: Eqn<"jit">; usedInputs: boolean[] } {
+/** Keep only the used outputs of the body, then only the inputs the rest reads (jit, checkpoint). */
+export function programCallDce<P extends "jit" | "checkpoint">(eqn: Eqn<P>, usedOutputs: boolean[]): { eqn: Eqn<P>; usedInputs: boolean[] } {
   const { program: body, keptInputs: usedInputs } = pruneProgram(eqn.params.program, usedOutputs);
   return {
-    eqn: { prim: "jit", params: { ...eqn.params, program: body }, inputs: eqn.inputs.filter((_, i) => usedInputs[i]), outs: eqn.outs.filter((_, i) => usedOutputs[i]) },
+    eqn: { ...eqn, params: { ...eqn.params, program: body }, inputs: eqn.inputs.filter((_, i) => usedInputs[i]), outs: eqn.outs.filter((_, i) => usedOutputs[i]) },
     usedInputs,
   };
 }

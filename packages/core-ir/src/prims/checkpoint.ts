@@ -1,7 +1,7 @@
-import { TypecheckError } from "../errors.js";
 import type { SavePolicy } from "../checkpoint-policy.js";
 import type { ClosedProgram } from "../program.js";
 import { declarePrimitive } from "../registry.js";
+import { programCallEval } from "./jit.js";
 
 declare module "../registry.js" {
   interface PrimParamMap {
@@ -26,13 +26,7 @@ declarePrimitive(
     arity: "variadic",
     linearity: "body",
     linearArgs: "all",
-    abstractEval: (avals, { name, program }) => {
-      const expected = program.inAvals;
-      if (avals.length !== expected.length || avals.some((a, i) => !a.equals(expected[i]))) {
-        throw new TypecheckError(`checkpoint[name=${name}]: called with (${avals.join(", ")}); its program takes (${expected.join(", ")})`);
-      }
-      return program.outAvals;
-    },
+    abstractEval: programCallEval("checkpoint"),
     doc: "run a closed sub-program whose residuals are saved only as its policy allows, and recomputed otherwise (checkpoint / remat)",
   },
   true,

@@ -1,5 +1,6 @@
 import { TypecheckError } from "../errors.js";
 import type { ClosedProgram } from "../program.js";
+import type { ShapedArray } from "../shape.js";
 import { declarePrimitive } from "../registry.js";
 
 declare module "../registry.js" {
@@ -12,6 +13,17 @@ declare module "../registry.js" {
   }
 }
 
+/** The abstract evaluation of a primitive that applies its `program` param: its inputs must be the program's. */
+export function programCallEval(prim: string) {
+  return (avals: readonly ShapedArray[], { name, program }: { name: string; program: ClosedProgram }): ShapedArray[] => {
+    const expected = program.inAvals;
+    if (avals.length !== expected.length || avals.some((a, i) => !a.equals(expected[i]))) {
+      throw new TypecheckError(`${prim}[name=${name}]: called with (${avals.join(", ")}); its program takes (${expected.join(", ")})`);
+    }
+    return [...program.outAvals];
+  };
+}
+
 declarePrimitive(
   {
     name: "jit",
@@ -19,13 +31,7 @@ declarePrimitive(
     arity: "variadic",
     linearity: "body",
     linearArgs: "all",
-    abstractEval: (avals, { name, program }) => {
-      const expected = program.inAvals;
-      if (avals.length !== expected.length || avals.some((a, i) => !a.equals(expected[i]))) {
-        throw new TypecheckError(`jit[name=${name}]: called with (${avals.join(", ")}); its program takes (${expected.join(", ")})`);
-      }
-      return program.outAvals;
-    },
+    abstractEval: programCallEval("jit"),
     doc: "run a closed sub-program (staged once per signature by `jit`)",
   },
   true,
