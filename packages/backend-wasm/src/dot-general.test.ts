@@ -64,6 +64,8 @@ const LAYOUTS: [string, Shape, Shape, DotParams][] = [
   ["scalar times matrix", [], [3, 4], dims([], [])],
   ["matrix times scalar", [3, 4], [], dims([], [])],
   ["batched matmul", [2, 3, 4], [2, 4, 5], dims([2], [1], [0], [0])],
+  ["batched outer products (contraction of size 1)", [4, 7, 1], [4, 1, 5], dims([2], [1], [0], [0])],
+  ["batched outer products, batch last in rhs", [4, 1, 7], [5, 1, 4], dims([1], [1], [0], [2])],
   ["batch last in lhs, first in rhs", [3, 4, 2], [2, 5, 4], dims([1], [2], [2], [0])],
   ["batch in the middle of both", [3, 6, 4], [4, 6, 5], dims([2], [0], [1], [1])],
   ["two contracting dims in swapped order", [2, 3, 4, 5], [5, 6, 3], dims([3, 1], [0, 2])],

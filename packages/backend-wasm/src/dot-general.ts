@@ -118,6 +118,35 @@ function buildPermuteCopy(m: ModuleBuilder, aval: ShapedArray, perm: readonly nu
   });
 }
 
+/**
+ * Emit `run(out, a, b)` for a product whose contraction has size 1: out[batch, i, j] =
+ * a[batch, i] · b[batch, j], an outer product per batch member, as one strided loop —
+ * the GEMM's packing and blocking only cost there (per-example weight gradients under
+ * vmap are such products).
+ */
+function buildOuterProduct(m: ModuleBuilder, dtype: DType, g: GemmSpec): void {
+  const bytes = BYTES[dtype];
+  const [load, mul, store, align] =
+    dtype === "float64" ? [Op.f64_load, Op.f64_mul, Op.f64_store, 3] : dtype === "float32" ? [Op.f32_load, Op.f32_mul, Op.f32_store, 2] : [Op.i32_load, Op.i32_mul, Op.i32_store, 2];
+  // The output is row-major over [batch…, M, N]: a batch axis's stride is what follows it.
+  let outStride = g.M * g.N;
+  const batch: StridedAxis[] = [];
+  for (let t = g.batch.length - 1; t >= 0; t--) {
+    const ax = g.batch[t];
+    batch.unshift({ size: ax.size, strides: [outStride * bytes, ax.a * bytes, ax.b * bytes] });
+    outStride *= ax.size;
+  }
+  const axes = mergeAxes([
+    ...batch,
+    { size: g.M, strides: [g.N * bytes, g.aM * bytes, 0] },
+    { size: g.N, strides: [bytes, 0, g.bN * bytes] },
+  ]);
+  const { code: c } = m.func([I32, I32, I32], [], "run");
+  stridedLoops(c, axes, [0, 1, 2], () => {
+    c.get(0).get(1).mem(load, align).get(2).mem(load, align).op(mul).mem(store, align);
+  });
+}
+
 /** The kernel that copies an operand into `perm` order (null when it is used in place). */
 function copyKernel(aval: ShapedArray, perm: readonly number[] | null): KernelFn | null {
   if (!perm) return null;
@@ -130,6 +159,8 @@ interface Prepared {
   readonly lanes: LaneType;
   readonly scratchBytes: number;
   readonly run: KernelFn;
+  /** Whether `run` is an outer product (contraction of size 1): `run(out, a, b)`, no scratch. */
+  readonly outer: boolean;
   /** Copies of lhs / rhs into canonical order, where needed. */
   readonly copies: readonly [KernelFn | null, KernelFn | null];
 }
@@ -145,9 +176,12 @@ function prepare(avals: ShapedArray[], params: DotParams, out: ShapedArray): Pre
     const lanes = LANES[out.dtype];
     if (!lanes) throw new Error(`internal: dot_general has no wasm kernel for ${out.dtype}`);
     const plan = planDot(l, r, params);
-    const run = runtime().kernels.get(`dot_general|${out.dtype}|${JSON.stringify(plan.gemm)}`, (m) => buildGemm(m, lanes, plan.gemm));
+    const outer = plan.gemm.K === 1;
+    const run = outer
+      ? runtime().kernels.get(`dot_general/outer|${out.dtype}|${JSON.stringify(plan.gemm)}`, (m) => buildOuterProduct(m, out.dtype, plan.gemm))
+      : runtime().kernels.get(`dot_general|${out.dtype}|${JSON.stringify(plan.gemm)}`, (m) => buildGemm(m, lanes, plan.gemm));
     const copies = [copyKernel(l, plan.lhsPerm), copyKernel(r, plan.rhsPerm)] as const;
-    p = { plan, lanes, scratchBytes: gemmScratchBytes(lanes, plan.gemm), run, copies };
+    p = { plan, lanes, scratchBytes: outer ? 0 : gemmScratchBytes(lanes, plan.gemm), run, copies, outer };
     prepared.set(key, p);
   }
   return p;
@@ -161,7 +195,7 @@ function dotGeneral(inputs: WasmBuffer[], avals: ShapedArray[], params: DotParam
     mem.view(buf, out.dtype, out.size).fill(0); // an empty sum
     return buf;
   }
-  const { scratchBytes, run, copies } = prepare(avals, params, out);
+  const { scratchBytes, run, copies, outer } = prepare(avals, params, out);
   const temps: WasmBuffer[] = [];
   const operand = (i: 0 | 1) => {
     const copy = copies[i];
@@ -174,6 +208,10 @@ function dotGeneral(inputs: WasmBuffer[], avals: ShapedArray[], params: DotParam
   try {
     const a = operand(0);
     const b = operand(1);
+    if (outer) {
+      run(buf.ptr, a.ptr, b.ptr);
+      return buf;
+    }
     const scratch = mem.alloc(scratchBytes);
     temps.push(scratch);
     run(buf.ptr, a.ptr, b.ptr, scratch.ptr);
