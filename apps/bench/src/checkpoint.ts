@@ -13,6 +13,7 @@ import fs from "node:fs";
 import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { heldConstants } from "@lintra/core-ir";
 import { type Program, checkpoint, lax, linearize, nn, np, rad, random, setBackend, vjp } from "lintra";
 import { type Params, loss as mlpLoss, makeMlp } from "./mlp.js";
 
@@ -25,11 +26,7 @@ type Policy = "exact" | "nothing_saveable" | "dots_saveable" | "everything_savea
 const POLICIES: Policy[] = ["exact", "everything_saveable", "dots_saveable", "nothing_saveable", "rad 0.5", "rad 0.1"];
 
 /** Every array a program holds (its constants and those of its sub-programs), once each. */
-function held(program: Program, found = new Set<np.Array>()): Set<np.Array> {
-  for (const c of program.consts) found.add(c as np.Array);
-  for (const e of program.eqns) for (const v of Object.values(e.params as object)) if (v && typeof v === "object" && "eqns" in v) held(v as Program, found);
-  return found;
-}
+const held = (program: Program) => heldConstants(program) as Set<np.Array>;
 const bytesOf = (arrays: Iterable<np.Array>) => [...arrays].reduce((s, a) => s + a.size * (a.dtype === "float64" ? 8 : a.dtype === "bool" ? 1 : 4), 0);
 
 /** Wrap `f` by policy: the function itself for exact reverse mode. */

@@ -5,6 +5,7 @@
 // final accuracy, and the residual bytes `vjp` holds between the passes: memory traded
 // for variance, on our own numbers.
 import { type Program, checkpoint, grad, jit, linearize, nn, np, rad, random } from "lintra";
+import { heldConstants } from "@lintra/core-ir";
 import { mulberry32 } from "./random.js";
 
 type Params = { w1: np.Array; b1: np.Array; w2: np.Array; b2: np.Array; w3: np.Array; b3: np.Array };
@@ -31,17 +32,9 @@ const logits = (p: Params, x: np.Array) => np.tanh(np.tanh(x.matmul(p.w1).add(p.
 const loss = (p: Params, x: np.Array, onehot: np.Array) => np.mean(np.sum(onehot.mul(nn.logSoftmax(logits(p, x), -1)), -1)).neg();
 const accuracy = (p: Params, x: np.Array, y: np.Array) => np.mean(np.equal(np.argmax(logits(p, x), -1), y).astype("float32")).item();
 
-/** Bytes of the arrays a linear program holds beyond `given` (its constants and its sub-programs'). */
-function heldBytes(program: Program, given: ReadonlySet<unknown>, seen = new Set<unknown>()): number {
-  let bytes = 0;
-  for (const c of program.consts) {
-    if (seen.has(c) || given.has(c)) continue;
-    seen.add(c);
-    bytes += (c as np.Array).size * 4;
-  }
-  for (const e of program.eqns) for (const p of Object.values(e.params as object)) if (p && typeof p === "object" && "eqns" in p) bytes += heldBytes(p as Program, given, seen);
-  return bytes;
-}
+/** Bytes of the arrays a linear program holds beyond `given` (its constants and its sub-programs'), float32. */
+const heldBytes = (program: Program, given: ReadonlySet<unknown>): number =>
+  [...heldConstants(program)].filter((c) => !given.has(c)).reduce((bytes, c) => bytes + c.size * 4, 0);
 
 /** The loss with the step's key as argument 0 (read by RAD's policy, ignored otherwise). */
 type KeyedLoss = (key: np.Array, p: Params, x: np.Array, onehot: np.Array) => np.Array;

@@ -95,8 +95,17 @@ export function closeProgram(program: Program): { closed: ClosedProgram; hoisted
  * its sub-programs) leave the tidy's care and are released with the program instead.
  */
 export function retainConsts(program: Program): void {
-  for (const c of program.consts) untrack(c);
-  for (const e of program.eqns) for (const sub of subPrograms(e.params)) retainConsts(sub);
+  for (const c of heldConstants(program)) untrack(c);
+}
+
+/**
+ * Every constant a program holds, its sub-programs' included, each once: the arrays it keeps
+ * alive (for a linear program from `linearize` or `vjp`, the residuals).
+ */
+export function heldConstants(program: Program, found = new Set<Tracer>()): Set<Tracer> {
+  for (const c of program.consts) found.add(c);
+  for (const e of program.eqns) for (const sub of subPrograms(e.params)) heldConstants(sub, found);
+  return found;
 }
 
 /** The sub-programs held in an equation's params (a higher-order primitive's bodies). */

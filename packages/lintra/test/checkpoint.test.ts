@@ -1,3 +1,4 @@
+import { heldConstants } from "@lintra/core-ir";
 import { describe, expect, it } from "vitest";
 import {
   ValueError,
@@ -37,13 +38,7 @@ const tight = { rtol: 1e-10, atol: 1e-12 };
 const bytesOf = (arrays: readonly np.Array[]) => arrays.reduce((s, a) => s + a.size * (a.dtype === "float64" ? 8 : 4), 0);
 
 /** The arrays a program holds: its constants and those of its sub-programs, each once. */
-function heldArrays(program: Program, found = new Set<np.Array>()): Set<np.Array> {
-  for (const c of program.consts) found.add(c);
-  for (const e of program.eqns) {
-    for (const v of Object.values(e.params as object)) if (v && typeof v === "object" && "eqns" in v) heldArrays(v as Program, found);
-  }
-  return found;
-}
+const heldArrays = (program: Program): Set<np.Array> => heldConstants(program);
 
 type Layer = { w1: np.Array; w2: np.Array };
 const mlp = (p: Layer, x: np.Array) => np.sum(np.tanh(np.tanh(x.matmul(p.w1)).matmul(p.w2)));

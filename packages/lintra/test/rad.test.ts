@@ -1,3 +1,4 @@
+import { heldConstants } from "@lintra/core-ir";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { type Program, ValueError, checkpoint, grad, jit, lax, linearize, np, rad, random, setBackend } from "../src/index.js";
 
@@ -77,19 +78,9 @@ describe.each(["cpu", "wasm"] as const)("rad on %s: unbiased gradients", (backen
   });
 });
 
-/** Bytes of the arrays a program holds (its constants and its sub-programs'), once each. */
-function heldBytes(program: Program, given: ReadonlySet<unknown>, seen = new Set<unknown>()): number {
-  let bytes = 0;
-  for (const c of program.consts) {
-    if (seen.has(c) || given.has(c)) continue;
-    seen.add(c);
-    bytes += (c as np.Array).size * 8;
-  }
-  for (const e of program.eqns) {
-    for (const p of Object.values(e.params as object)) if (p && typeof p === "object" && "eqns" in p) bytes += heldBytes(p as Program, given, seen);
-  }
-  return bytes;
-}
+/** Bytes (8 per element) of the arrays a program holds beyond `given` (its constants and its sub-programs'), once each. */
+const heldBytes = (program: Program, given: ReadonlySet<unknown>): number =>
+  [...heldConstants(program)].filter((c) => !given.has(c)).reduce((bytes, c) => bytes + c.size * 8, 0);
 
 describe("rad: memory", () => {
   it("with every residual sampled, the bytes held beyond the inputs are about keep × the exact ones", () => {
