@@ -9,9 +9,8 @@ import { type SaveablePredicate, type SavePolicy, toPolicy } from "./checkpoint-
 import { ValueError } from "./errors.js";
 import { flattenArgs } from "./leaves.js";
 import { LruCache } from "./lru.js";
-import { type ClosedProgram, closeProgram, retainConsts } from "./program.js";
-import { type TreeDef, treeDefString, treeUnflatten } from "./pytree.js";
-import { stageProgram } from "./staging.js";
+import { type StagedCall, cachedCall, stageCall } from "./jit.js";
+import { treeDefString, treeUnflatten } from "./pytree.js";
 import { type Tracer, bind } from "./trace.js";
 import { checkFunction, checkOptions } from "./transform-checks.js";
 
@@ -23,40 +22,19 @@ export interface CheckpointOptions {
 /** Programs each checkpointed function keeps, one per signature. */
 const CHECKPOINT_CACHE_SIZE = 64;
 
-interface Staged {
-  readonly program: ClosedProgram;
-  readonly hoisted: Tracer[];
-  readonly outDef: TreeDef;
-}
-
 export function checkpoint<F extends (...args: any[]) => any>(f: F, options: CheckpointOptions = {}): (...args: Parameters<F>) => ReturnType<F> {
   checkFunction("checkpoint", f);
   const name = f.name || "fn";
   checkOptions(`checkpoint(${name})`, options, ["policy"]);
   const policy = toPolicy(options.policy, `checkpoint(${name})`);
-  const cache = new LruCache<string, Staged>(CHECKPOINT_CACHE_SIZE);
-  const stage = (inDef: TreeDef, avals: Tracer["aval"][]): Staged => {
-    let outDef: TreeDef | null = null;
-    const program = stageProgram((...xs) => {
-      const [outs, def] = flattenArgs(f(...(treeUnflatten(inDef, xs) as unknown[])), `checkpoint(${name}) output`);
-      outDef = def;
-      return outs;
-    }, avals);
-    const { closed, hoisted } = closeProgram(program);
-    return { program: closed, hoisted, outDef: outDef! };
-  };
+  const cache = new LruCache<string, StagedCall>(CHECKPOINT_CACHE_SIZE);
   return (...args: unknown[]) => {
     const [leaves, inDef] = flattenArgs(args, `checkpoint(${name})`);
     const keyLeaf = policy.sparsifier?.keyArgnum === undefined ? null : keyLeafIndex(args, policy.sparsifier.keyArgnum, name);
     const key = [treeDefString(inDef), leaves.map((l) => l.aval.toString()).join(","), getBackend().name].join("|");
-    let staged = cache.get(key);
-    if (!staged) {
-      staged = stage(inDef, leaves.map((l) => l.aval));
-      if (staged.hoisted.length === 0) {
-        cache.set(key, staged);
-        retainConsts(staged.program);
-      }
-    }
+    const staged = cachedCall(cache, key, () =>
+      stageCall((...xs) => flattenArgs(f(...(treeUnflatten(inDef, xs) as unknown[])), `checkpoint(${name}) output`), leaves.map((l) => l.aval)),
+    );
     const callPolicy = keyLeaf === null ? policy : policy.withKeyInput(staged.hoisted.length + keyLeaf);
     const outs = bind("checkpoint", [...staged.hoisted, ...leaves], { name, program: staged.program, policy: callPolicy });
     return treeUnflatten(staged.outDef, outs) as ReturnType<F>;

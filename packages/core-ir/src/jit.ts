@@ -30,11 +30,40 @@ export interface JitOptions {
   donateArgnums?: number | readonly number[];
 }
 
-interface Staged {
+/** A function staged for one signature: what `jit` and `checkpoint` apply as one equation. */
+export interface StagedCall {
   readonly program: ClosedProgram;
   /** Values of enclosing transformations the function closed over: leading inputs of the program. */
   readonly hoisted: Tracer[];
   readonly outDef: TreeDef;
+}
+
+/** `fn` (flat arrays in, flat outputs and their structure out) staged as a closed program. */
+export function stageCall(fn: (...xs: Tracer[]) => [Tracer[], TreeDef], avals: readonly Tracer["aval"][]): StagedCall {
+  let outDef: TreeDef | null = null;
+  const program = stageProgram((...xs) => {
+    const [outs, def] = fn(...xs);
+    outDef = def;
+    return outs;
+  }, avals);
+  const { closed, hoisted } = closeProgram(program);
+  return { program: closed, hoisted, outDef: outDef! };
+}
+
+/**
+ * The staged call under `key`, staged by `make` on a miss and kept — unless it closed over
+ * tracers of an enclosing transformation, which makes it valid only now.
+ */
+export function cachedCall(cache: LruCache<string, StagedCall>, key: string, make: () => StagedCall): StagedCall {
+  let staged = cache.get(key);
+  if (!staged) {
+    staged = make();
+    if (staged.hoisted.length === 0) {
+      cache.set(key, staged);
+      retainConsts(staged.program);
+    }
+  }
+  return staged;
 }
 
 /** A static argument's part of the cache key: JSON for JS data, identity for anything else. */
@@ -98,21 +127,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions
   const donated = options.donateArgnums === undefined ? [] : checkArgnums(`jit(${name})`, options.donateArgnums, "donateArgnums", true);
   const both = donated.find((n) => statics.includes(n));
   if (both !== undefined) throw new ValueError(`jit(${name}): argument ${both} is in both staticArgnums and donateArgnums; a static argument is a JS value and cannot be donated`);
-  const cache = new LruCache<string, Staged>(JIT_CACHE_SIZE);
-
-  const stage = (args: unknown[], dynamicDef: TreeDef, avals: Tracer["aval"][]): Staged => {
-    let outDef: TreeDef | null = null;
-    const program = stageProgram((...xs) => {
-      const dynamicArgs = treeUnflatten(dynamicDef, xs) as unknown[];
-      let j = 0;
-      const full = args.map((a, i) => (statics.includes(i) ? a : dynamicArgs[j++]));
-      const [outs, def] = flattenOutput(f(...full), name);
-      outDef = def;
-      return outs;
-    }, avals);
-    const { closed, hoisted } = closeProgram(program);
-    return { program: closed, hoisted, outDef: outDef! };
-  };
+  const cache = new LruCache<string, StagedCall>(JIT_CACHE_SIZE);
 
   return (...args: unknown[]) => {
     checkArgnumsRange(`jit(${name})`, statics, args.length, "staticArgnums");
@@ -120,15 +135,13 @@ export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions
     const dynamicArgs = args.filter((_, i) => !statics.includes(i));
     const [leaves, dynamicDef] = flattenArgs(dynamicArgs, `jit(${name})`);
     const key = [treeDefString(dynamicDef), leaves.map((l) => l.aval.toString()).join(","), statics.map((i) => staticKey(args[i])).join(","), getBackend().name].join("|");
-    let staged = cache.get(key);
-    if (!staged) {
-      staged = stage(args, dynamicDef, leaves.map((l) => l.aval));
-      // A program that closed over tracers of an enclosing transformation is valid only now.
-      if (staged.hoisted.length === 0) {
-        cache.set(key, staged);
-        retainConsts(staged.program);
-      }
-    }
+    const staged = cachedCall(cache, key, () =>
+      stageCall((...xs) => {
+        const dynamic = treeUnflatten(dynamicDef, xs) as unknown[];
+        let j = 0;
+        return flattenOutput(f(...args.map((a, i) => (statics.includes(i) ? a : dynamic[j++]))), name);
+      }, leaves.map((l) => l.aval)),
+    );
     const program = staged.program;
     const outs = donating(program, donatedArrays(args, donated), () => bind("jit", [...staged.hoisted, ...leaves], { name, program }));
     return treeUnflatten(staged.outDef, outs) as ReturnType<F>;
