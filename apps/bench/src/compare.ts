@@ -28,9 +28,11 @@ interface Process {
   args: string[];
 }
 const LINTRA: Process = { script: "lintra.ts", args: [] };
+const LINTRA_JIT: Process = { script: "lintra.ts", args: ["jit"] };
 const LINTRA_CPU: Process = { script: "lintra.ts", args: ["cpu"] };
 const peers: Process[] = [
   LINTRA,
+  LINTRA_JIT,
   { script: "tfjs.ts", args: [] },
   { script: "jaxjs.ts", args: [] },
   { script: "jaxjs.ts", args: ["jit"] },

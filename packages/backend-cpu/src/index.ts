@@ -1,4 +1,5 @@
-import { type AnyTypedArray, type CompleteSingleKernelTable, defineBackend, singleOutputKernels } from "@lintra/core-ir";
+import { type AnyTypedArray, type Backend, type CompleteSingleKernelTable, type Program, defineBackend, singleOutputKernels } from "@lintra/core-ir";
+import { compileProgram } from "./compile.js";
 import { dotGeneralKernels } from "./dot-general.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { indexingKernels } from "./indexing.js";
@@ -21,11 +22,13 @@ export const cpuKernels: CompleteSingleKernelTable<AnyTypedArray> = {
  * The reference backend: buffers are plain typed arrays (bool as 0/1 bytes), kept as given;
  * kernels never mutate their inputs and always return a fresh array; memory is left to the GC.
  */
-export const cpuBackend = defineBackend<AnyTypedArray>({
+export const cpuBackend: Backend<AnyTypedArray> = defineBackend<AnyTypedArray>({
   name: "cpu",
   dtypes: ["float32", "float64", "int32", "bool"],
   fromTyped: (data) => data,
   read: (buf) => buf,
   release: () => {},
   kernels: singleOutputKernels(cpuKernels),
+  /** `jit`'s programs as one generated function, elementwise chains fused (see compile.ts). */
+  compile: (program: Program) => compileProgram(program, cpuBackend),
 });

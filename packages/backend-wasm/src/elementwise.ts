@@ -26,10 +26,10 @@ export { elementwiseOps, bitcastOp, convertOp } from "./elementwise-ops.js";
 export type { ElementwiseOp, ElementwisePrim, Lane, Num } from "./elementwise-ops.js";
 
 /** Scalar load and store instructions per dtype, with their natural alignment (log2 bytes). */
-const LOAD: Record<DType, [number, number]> = {
+export const LOAD: Record<DType, [number, number]> = {
   float32: [Op.f32_load, 2], float64: [Op.f64_load, 3], int32: [Op.i32_load, 2], bool: [Op.i32_load8_u, 0],
 };
-const STORE: Record<DType, [number, number]> = {
+export const STORE: Record<DType, [number, number]> = {
   float32: [Op.f32_store, 2], float64: [Op.f64_store, 3], int32: [Op.i32_store, 2], bool: [Op.i32_store8, 0],
 };
 
@@ -56,7 +56,7 @@ function advance(c: Code, steps: readonly (readonly [number, number])[]): void {
 }
 
 /** The scalar code for operands of dtype `d`, or an UnsupportedPrimitiveError. */
-function scalarCode(prim: string, op: ElementwiseOp, d: DType) {
+export function scalarCode(prim: string, op: ElementwiseOp, d: DType) {
   const code = d === "bool" ? (op.bool ?? op.int) : d === "int32" ? op.int : op.float;
   if (!code) throw new UnsupportedPrimitiveError(prim, "wasm", d);
   return code;
@@ -79,7 +79,7 @@ function vectorPlan(op: ElementwiseOp, { ins, out, value }: Layout): { groups: n
 }
 
 /** A bool operand as a mask in lanes of `w` bytes: four (w = 4) or two (w = 8) bytes widened. */
-function loadMask(c: Code, ptr: number, w: number, offset: number): void {
+export function loadMask(c: Code, ptr: number, w: number, offset: number): void {
   const zero = () => c.simd(Simd.v128_const).op(...new Array<number>(16).fill(0));
   c.get(ptr);
   if (w === 1) {

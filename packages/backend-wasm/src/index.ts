@@ -1,11 +1,8 @@
-import { type AnyTypedArray, DTYPES, type SingleKernelTable, type ShapedArray, defineBackend, singleOutputKernels } from "@lintra/core-ir";
+import { type AnyTypedArray, type Backend, DTYPES, type Program, type ShapedArray, defineBackend, singleOutputKernels } from "@lintra/core-ir";
+import { compileProgram } from "./executable.js";
+import { wasmKernels } from "./kernel-table.js";
 import type { WasmBuffer } from "./memory.js";
 import { allocFor, runtime } from "./runtime.js";
-import { elementwiseKernels } from "./elementwise.js";
-import { reduceKernels } from "./reduce.js";
-import { dotGeneralKernels } from "./dot-general.js";
-import { movementKernels } from "./movement.js";
-import { indexingKernels } from "./indexing.js";
 
 export type { WasmBuffer } from "./memory.js";
 export { sizeClass } from "./memory.js";
@@ -23,20 +20,12 @@ export function wasmSimdSupported(): boolean {
   }
 }
 
-const kernels: SingleKernelTable<WasmBuffer> = {
-  ...elementwiseKernels,
-  ...reduceKernels,
-  ...dotGeneralKernels,
-  ...movementKernels,
-  ...indexingKernels,
-};
-
 /**
  * The WebAssembly backend: every buffer lives in one linear memory; every kernel is a
  * module whose bytes are emitted at run time, specialised by shape, dtype and params,
  * and cached. Importing this module allocates nothing.
  */
-export const wasmBackend = defineBackend<WasmBuffer>({
+export const wasmBackend: Backend<WasmBuffer> = defineBackend<WasmBuffer>({
   name: "wasm",
   dtypes: DTYPES,
   fromTyped(data: AnyTypedArray, aval: ShapedArray): WasmBuffer {
@@ -51,7 +40,9 @@ export const wasmBackend = defineBackend<WasmBuffer>({
     runtime().mem.release(buf);
   },
   externalBytes: (buf: WasmBuffer) => buf.bytes,
-  kernels: singleOutputKernels(kernels),
+  kernels: singleOutputKernels(wasmKernels),
+  /** `jit`'s programs: fused elementwise loops, an arena for intermediates (see executable.ts). */
+  compile: (program: Program) => compileProgram(program, wasmBackend),
 });
 
 /** Bytes of linear memory in use by live arrays, and the memory's total size. */

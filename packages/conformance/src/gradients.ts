@@ -9,6 +9,7 @@ import {
   type Tracer,
   UnsupportedPrimitiveError,
   isFloat,
+  jit,
   shapeSize,
   stageProgram,
   treeFlatten,
@@ -23,9 +24,27 @@ import { suspectPrimitive } from "./suspect.js";
 import { withBackend } from "./run-case.js";
 import { compareValues } from "./tolerance.js";
 
-/** The three ways into the derivative that must agree across backends. */
-export type Mode = "grad" | "jvp" | "vjp";
-export const MODES: readonly Mode[] = ["grad", "jvp", "vjp"];
+/** The function's value, and the three ways into its derivative, that must agree across backends. */
+export type Mode = "value" | "grad" | "jvp" | "vjp";
+export const MODES: readonly Mode[] = ["value", "grad", "jvp", "vjp"];
+
+/**
+ * Where `jit` goes: nowhere (`eager`); around the whole computation, so the backend runs the
+ * staged derivative as one program (`jit(grad(f))`); or around the composite, so the
+ * derivative is built by the jit equation's own JVP, partial-evaluation and transpose
+ * rules and runs as programs of its own (`grad(jit(f))`).
+ */
+export type Placement = "eager" | "jit outside" | "jit inside";
+
+/** The placements under jit that differ for `mode` (for the value, inside is outside). */
+export const jitPlacements = (mode: Mode): Placement[] => (mode === "value" ? ["jit outside"] : ["jit outside", "jit inside"]);
+
+/** `jit(grad)`, `grad(jit)`, `grad`: how a test title names a mode under a placement. */
+export function placementTitle(mode: Mode, placement: Placement): string {
+  if (placement === "eager") return mode;
+  if (mode === "value") return "jit";
+  return placement === "jit outside" ? `jit(${mode})` : `${mode}(jit)`;
+}
 
 /**
  * Composites chain tens of primitives, so float32 results differ by more than one
@@ -65,20 +84,50 @@ function uploader(backend: Backend<any>, fallback: Backend<any>): Constant {
   };
 }
 
-/** Run one mode with `backend` selected; every output leaf read back. */
-function evaluate(backend: Backend<any>, fallback: Backend<any>, c: Composite, mode: Mode, dtype: DType, host: HostInputs): AnyTypedArray[] {
+type Fn = (...args: any[]) => any;
+
+/**
+ * `mode` of the composite as one function of its arguments and the mode's extra input
+ * (the tangents for jvp, the cotangent for vjp, nothing otherwise); `inner` wraps the
+ * composite itself.
+ */
+function modeOf(c: Composite, mode: Mode, dtype: DType, upload: Constant, inner: (f: Fn) => Fn): (args: unknown[], extra: unknown) => unknown {
+  if (mode === "grad") {
+    const f = inner(c.scalar(dtype, upload));
+    return (args) => grad(f, { argnums: args.map((_, i) => i) })(...args);
+  }
+  const f = inner(c.vector(dtype, upload));
+  if (mode === "value") return (args) => f(...args);
+  if (mode === "jvp") return (args, tangents) => jvp(f, args, tangents as unknown[]);
+  return (args, ct) => {
+    const [y, fVjp] = vjp(f, ...args);
+    return [y, fVjp(ct)];
+  };
+}
+
+/** The shape of the composite's vector output, from its staged program. */
+function outputShape(c: Composite, dtype: DType, upload: Constant): Shape {
+  const { shapes, def } = argShapes(c);
+  const f = c.vector(dtype, upload);
+  const program = stageProgram((...xs) => [f(...(treeUnflatten(def, xs) as unknown[]))], shapes.map((s) => new ShapedArray(s, dtype)));
+  return program.outAvals[0].shape;
+}
+
+/** Run one mode with `backend` selected, jit placed as `placement`; every output leaf read back. */
+function evaluate(backend: Backend<any>, fallback: Backend<any>, c: Composite, mode: Mode, dtype: DType, host: HostInputs, placement: Placement = "eager"): AnyTypedArray[] {
   const upload = uploader(backend, fallback);
   const { shapes, def } = argShapes(c);
   const tree = (leaves: AnyTypedArray[]) => treeUnflatten(def, leaves.map((x, i) => upload(x as never, shapes[i], dtype))) as unknown[];
   return withBackend(backend, () => {
     const args = tree(host.args);
-    let outs: unknown;
-    if (mode === "grad") outs = grad(c.scalar(dtype, upload), { argnums: args.map((_, i) => i) })(...args);
-    else if (mode === "jvp") outs = jvp(c.vector(dtype, upload), args, tree(host.tangents));
-    else {
-      const [y, fVjp] = vjp(c.vector(dtype, upload), ...args);
-      outs = [y, fVjp(upload(host.cotangent((y as Tracer).shape) as never, (y as Tracer).shape, dtype))];
+    let extra: unknown = [];
+    if (mode === "jvp") extra = tree(host.tangents);
+    if (mode === "vjp") {
+      const shape = outputShape(c, dtype, upload);
+      extra = upload(host.cotangent(shape) as never, shape, dtype);
     }
+    const run = modeOf(c, mode, dtype, upload, placement === "jit inside" ? jit : (f) => f);
+    const outs = placement === "jit outside" ? jit(run)(args, extra) : run(args, extra);
     return treeFlatten<ConcreteArray>(outs)[0].map((x) => x.readSync());
   });
 }
@@ -101,29 +150,48 @@ function compareLeaves(actual: AnyTypedArray[], expected: AnyTypedArray[], dtype
 }
 
 /**
- * `grad`, `jvp` or `vjp` of a composite evaluated on `backend` and on the reference, compared.
- * A backend without a kernel (or dtype) the derivative needs must throw the typed
- * UnsupportedPrimitiveError for a gap it declares. Returns the mismatches.
+ * The value, `grad`, `jvp` or `vjp` of a composite evaluated on `backend` (jit placed as
+ * `placement`) and eagerly on the reference, compared. A backend without a kernel (or
+ * dtype) the computation needs must throw the typed UnsupportedPrimitiveError for a gap it
+ * declares. Returns the mismatches, and on a mismatch the primitive most likely at fault.
  */
-export function runGradientCheck(backend: Backend<any>, c: Composite, mode: Mode, dtype: DType, reference: Backend<any> = cpuBackend): string[] {
+export function runGradientCheck(backend: Backend<any>, c: Composite, mode: Mode, dtype: DType, reference: Backend<any> = cpuBackend, placement: Placement = "eager"): string[] {
   if (!isFloat(dtype)) throw new Error(`runGradientCheck: ${dtype} is not a float dtype`);
   const host = hostInputs(c, mode, dtype);
   let actual: AnyTypedArray[];
   try {
-    actual = evaluate(backend, reference, c, mode, dtype, host);
+    actual = evaluate(backend, reference, c, mode, dtype, host, placement);
   } catch (e) {
     if (isDeclaredGap(backend, e)) return [];
-    return [`threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`];
+    return [`threw ${describeError(e)}`];
   }
   const expected = evaluate(reference, reference, c, mode, dtype, host);
   const mismatches = compareLeaves(actual, expected, dtype as "float32" | "float64");
   if (mismatches.length === 0) return [];
+  return [...mismatches, placement === "eager" ? blame(backend, reference, c, mode, dtype, host) : blameJit(backend, reference, c, mode, dtype, host)];
+}
+
+const describeError = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+function blame(backend: Backend<any>, reference: Backend<any>, c: Composite, mode: Mode, dtype: DType, host: HostInputs): string {
   const staged = stageMode(reference, c, mode, dtype, host);
   const suspect = suspectPrimitive(staged.program, staged.args, backend, reference);
-  const blame = suspect
+  return suspect
     ? `most likely at fault: ${suspect}, the first primitive of the ${mode} program whose outputs differ given the reference's inputs`
     : "every primitive of the program agrees given the same inputs: the difference is accumulated rounding";
-  return [...mismatches, blame];
+}
+
+/** Under jit: whether the same computation run eagerly on `backend` agrees, i.e. whether running it as a program is at fault. */
+function blameJit(backend: Backend<any>, reference: Backend<any>, c: Composite, mode: Mode, dtype: DType, host: HostInputs): string {
+  let eager: AnyTypedArray[];
+  try {
+    eager = evaluate(backend, reference, c, mode, dtype, host);
+  } catch (e) {
+    return `eagerly on ${backend.name} it threw ${describeError(e)}`;
+  }
+  const expected = evaluate(reference, reference, c, mode, dtype, host);
+  if (compareLeaves(eager, expected, dtype as "float32" | "float64").length > 0) return `eagerly on ${backend.name} it differs too; ${blame(backend, reference, c, mode, dtype, host)}`;
+  return `eagerly on ${backend.name} it agrees: running it under jit is at fault`;
 }
 
 /** The derivative of one mode as a staged program over flat inputs, and the host values of those inputs. */
@@ -135,6 +203,10 @@ function stageMode(reference: Backend<any>, c: Composite, mode: Mode, dtype: DTy
   const flat = (out: unknown) => treeFlatten<Tracer>(out)[0];
   const n = shapes.length;
   return withBackend(reference, () => {
+    if (mode === "value") {
+      const f = c.vector(dtype, upload);
+      return { program: stageProgram((...xs) => flat(f(...tree(xs))), avals), args: host.args };
+    }
     if (mode === "grad") {
       const f = c.scalar(dtype, upload);
       const program = stageProgram((...xs) => {

@@ -1,5 +1,5 @@
 export { describeBackend, type DescribeOptions } from "./describe-backend.js";
-export { runCase, runExpected, withBackend, declaredGap, caseDTypes, hostData } from "./run-case.js";
+export { runCase, runExpected, withBackend, declaredGap, caseDTypes, hostData, underJit, JIT_EXECUTIONS, type Execution } from "./run-case.js";
 export { supportOf, type SupportEntry } from "./support.js";
 export { specs, casesFor, acceptedDTypes, representativeCase, primsWithoutSpec, outputAval } from "./specs.js";
 export { type Case, type CaseDraft, type PrimSpec, type SpecTable, LARGE } from "./case.js";
@@ -8,4 +8,4 @@ export { type Tolerance, type ToleranceClass, type FlushedReference, toleranceFo
 export { type Numerics, flushSubnormal } from "./numerics.js";
 export { knownValues, knownCase, type KnownValue } from "./known-values.js";
 export { composites, type Composite } from "./composites.js";
-export { runGradientCheck, MODES, type Mode } from "./gradients.js";
+export { runGradientCheck, MODES, type Mode, type Placement, jitPlacements } from "./gradients.js";

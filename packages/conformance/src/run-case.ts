@@ -11,6 +11,7 @@ import {
   bind1,
   getBackend,
   isFloat,
+  jit,
   setBackend,
 } from "@lintra/core-ir";
 import { cpuBackend } from "@lintra/backend-cpu";
@@ -19,6 +20,28 @@ import { seedOf } from "./host-data.js";
 import { type Numerics, flushAll, isNamedDTypeError, reaches } from "./numerics.js";
 import { outputAval } from "./specs.js";
 import { type FlushedReference, type Tolerance, compareValues, toleranceFor } from "./tolerance.js";
+
+/**
+ * How a case's primitive is applied to its operands: bound eagerly, or staged by `jit` as a
+ * program of one equation and run through the backend as a whole program (its `compile`,
+ * where it has one). Under `jit` the operands are the program's inputs; under
+ * `jit constants` the program closes over them: scalars become literals, arrays constants.
+ */
+export type Execution = "eager" | "jit" | "jit constants";
+export const JIT_EXECUTIONS: readonly Execution[] = ["jit", "jit constants"];
+
+/** How a mismatch line says where it comes from. */
+export const executionLabel: Record<Execution, string> = {
+  eager: "eager",
+  jit: "under jit (operands as program inputs)",
+  "jit constants": "under jit (operands as constants)",
+};
+
+function apply(c: Case, xs: ConcreteArray[], execution: Execution): unknown {
+  if (execution === "eager") return bind1(c.prim, xs, c.params);
+  if (execution === "jit") return jit((...ys: ConcreteArray[]) => bind1(c.prim, ys, c.params))(...xs);
+  return jit(() => bind1(c.prim, xs, c.params))();
+}
 
 function currentBackend(): Backend<any> | undefined {
   try {
@@ -89,16 +112,16 @@ function mutatedOperands(xs: readonly ConcreteArray[], host: readonly AnyTypedAr
 
 /**
  * Upload the operands (each to `backend`, or to `fallback` when `backend` does not claim its
- * dtype, so the eval trace reaches its support check), bind the primitive with `backend`
+ * dtype, so the eval trace reaches its support check), apply the primitive with `backend`
  * selected, and read the result back.
  */
-function evaluate(backend: Backend<any>, fallback: Backend<any>, c: Case, host: readonly AnyTypedArray[]): { data: AnyTypedArray; problems: string[] } {
+function evaluate(backend: Backend<any>, fallback: Backend<any>, c: Case, host: readonly AnyTypedArray[], execution: Execution = "eager"): { data: AnyTypedArray; problems: string[] } {
   const xs = c.operands.map((o, i) => {
     const home = backend.dtypes.includes(o.aval.dtype) ? backend : fallback;
     return ConcreteArray.fromTyped(host[i], o.aval.shape, o.aval.dtype, home); // fromTyped copies
   });
   const problems: string[] = [];
-  const y = withBackend(backend, () => bind1(c.prim, xs, c.params));
+  const y = withBackend(backend, () => apply(c, xs, execution));
   const data = readResult(y, backend, outputAval(c.prim, c), problems);
   return { data, problems: [...problems, ...mutatedOperands(xs, host)] };
 }
@@ -129,18 +152,38 @@ function runDeclared(
   c: Case,
   host: readonly AnyTypedArray[],
   compare: (data: AnyTypedArray) => string[],
-  excused: (e: unknown) => boolean = () => false,
+  excused: (e: unknown) => boolean,
+  execution: Execution,
 ): string[] {
   const gap = declaredGap(backend, c.prim, caseDTypes(c));
   let actual: { data: AnyTypedArray; problems: string[] };
   try {
-    actual = evaluate(backend, fallback, c, host);
+    actual = evaluate(backend, fallback, c, host, execution);
   } catch (e) {
     if (excused(e)) return [];
     return gap ? checkUnsupported(e, c, gap) : [`threw ${describeError(e)}`];
   }
   if (gap) return [`returned data although it declares ${gap}; expected UnsupportedPrimitiveError`];
-  return [...actual.problems, ...compare(actual.data)];
+  const eager = execution === "eager" ? [] : againstEager(backend, fallback, c, host, actual.data);
+  return [...actual.problems, ...compare(actual.data), ...eager];
+}
+
+/**
+ * Under jit, the result must equal the eager one on the same backend bit for bit where
+ * nothing may round differently: on a backend without `compile` (the interpreter runs the
+ * very kernel that eager evaluation runs) and for `exact` cases (IEEE defines one answer).
+ * A compiled program may otherwise round differently from the single kernel (another order
+ * of summation, a wider intermediate), and the reference's tolerance is the whole contract.
+ */
+function againstEager(backend: Backend<any>, fallback: Backend<any>, c: Case, host: readonly AnyTypedArray[], data: AnyTypedArray): string[] {
+  if (backend.compile && c.tolerance !== "exact" && isFloat(outputAval(c.prim, c).dtype)) return [];
+  let eager: AnyTypedArray;
+  try {
+    eager = evaluate(backend, fallback, c, host).data;
+  } catch (e) {
+    return [`eager evaluation threw ${describeError(e)}; under jit it returned data`];
+  }
+  return compareValues(data, eager, { kind: "exact" }).map((m) => `against eager on the same backend: ${m}`);
 }
 
 /**
@@ -176,11 +219,12 @@ function int32Excuse(backend: Backend<any>, reference: Backend<any>, c: Case, ho
 }
 
 /**
- * Run one case on `backend` and on the reference backend and compare, with the case's
- * tolerance and the backend's declared `numerics` (none by default). Returns the
- * mismatches, one line each; empty when the backend conforms.
+ * Run one case on `backend` (eagerly, or under jit: see `Execution`) and eagerly on the
+ * reference backend and compare, with the case's tolerance and the backend's declared
+ * `numerics` (none by default). Returns the mismatches, one line each; empty when the
+ * backend conforms.
  */
-export function runCase(backend: Backend<any>, c: Case, reference: Backend<any> = cpuBackend, numerics: Numerics = {}): string[] {
+export function runCase(backend: Backend<any>, c: Case, reference: Backend<any> = cpuBackend, numerics: Numerics = {}, execution: Execution = "eager"): string[] {
   const host = hostData(c);
   const compare = (data: AnyTypedArray) => {
     const expected = evaluate(reference, reference, c, host).data;
@@ -189,15 +233,33 @@ export function runCase(backend: Backend<any>, c: Case, reference: Backend<any> 
     const scale = tol.kind === "accumulated" ? evaluate(reference, reference, c, absHost).data : undefined;
     return compareValues(data, expected, tol, scale, flushedReference(reference, c, host, numerics));
   };
-  return runDeclared(backend, reference, c, host, compare, int32Excuse(backend, reference, c, host, numerics));
+  return runDeclared(backend, reference, c, host, compare, int32Excuse(backend, reference, c, host, numerics), execution);
 }
 
 /**
- * Run one case on `backend` and compare with values known in advance; `numerics` as for
- * `runCase`, with `fallback` computing the flushed and the exact int32 results.
+ * Run one case on `backend` and compare with values known in advance; `numerics` and
+ * `execution` as for `runCase`, with `fallback` computing the flushed and the exact int32 results.
  */
-export function runExpected(backend: Backend<any>, c: Case, expected: ArrayLike<number>, tol: Tolerance, fallback: Backend<any> = cpuBackend, numerics: Numerics = {}): string[] {
+export function runExpected(
+  backend: Backend<any>,
+  c: Case,
+  expected: ArrayLike<number>,
+  tol: Tolerance,
+  fallback: Backend<any> = cpuBackend,
+  numerics: Numerics = {},
+  execution: Execution = "eager",
+): string[] {
   const host = hostData(c);
   const compare = (data: AnyTypedArray) => compareValues(data, expected, tol, undefined, flushedReference(fallback, c, host, numerics));
-  return runDeclared(backend, fallback, c, host, compare, int32Excuse(backend, fallback, c, host, numerics));
+  return runDeclared(backend, fallback, c, host, compare, int32Excuse(backend, fallback, c, host, numerics), execution);
+}
+
+/**
+ * `run` under each jit execution, every mismatch line saying which. A large case runs with
+ * its operands as inputs only: how a program holds literals and constants does not depend
+ * on their size, and the large cases are most of the suite's time.
+ */
+export function underJit(run: (execution: Execution) => string[], large = false): string[] {
+  const executions = large ? JIT_EXECUTIONS.slice(0, 1) : JIT_EXECUTIONS;
+  return executions.flatMap((e) => run(e).map((m) => `${executionLabel[e]}: ${m}`));
 }

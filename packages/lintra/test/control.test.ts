@@ -1,7 +1,7 @@
 import { cpuBackend } from "@lintra/backend-cpu";
 import { defineBackend, typecheck } from "@lintra/core-ir";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TransformError, TypecheckError, grad, hessian, jacfwd, jit, jvp, lax, linearTranspose, linearize, makeProgram, np, setBackend, vjp } from "../src/index.js";
 
 /**
@@ -66,17 +66,35 @@ describe.each(["cpu", "wasm"])("control flow on %s", (backend) => {
       expect(grad((v: np.Array) => np.sum(lax.switch(np.array(7, { dtype: "int32" }), branches, v)))(x)).toBeAllclose([3, 3, 3]);
     });
     it("under jit with a traced predicate runs only the taken branch", () => {
+      // Kernel by kernel (a backend without compile): count the sin kernel's calls.
       let sines = 0;
       const kernels = cpuBackend.kernels;
-      const counting = defineBackend({ ...cpuBackend, name: "cpu-counting-sin", kernels: { ...kernels, sin: (...a: Parameters<NonNullable<typeof kernels.sin>>) => (sines++, kernels.sin!(...a)) } });
+      const counting = defineBackend({
+        ...cpuBackend,
+        name: "cpu-counting-sin",
+        compile: undefined,
+        kernels: { ...kernels, sin: (...a: Parameters<NonNullable<typeof kernels.sin>>) => (sines++, kernels.sin!(...a)) },
+      });
+      const f = jit((p: np.Array, v: np.Array) => lax.cond(p, (a: np.Array) => np.sin(a), (a: np.Array) => np.cos(a), v));
       setBackend(counting);
       try {
-        const f = jit((p: np.Array, v: np.Array) => lax.cond(p, (a: np.Array) => np.sin(a), (a: np.Array) => np.cos(a), v));
         expect(f(np.array(false), f64([0])).toArray()).toEqual([1]);
         expect(sines).toBe(0);
         expect(f(np.array(true), f64([0])).toArray()).toEqual([0]);
         expect(sines).toBe(1);
       } finally {
+        setBackend(backend);
+      }
+      // Compiled (backend-cpu's generated code calls Math.sin once per element of the taken branch).
+      setBackend(cpuBackend);
+      const sin = vi.spyOn(Math, "sin");
+      try {
+        expect(f(np.array(false), f64([0, 0])).toArray()).toEqual([1, 1]);
+        expect(sin).not.toHaveBeenCalled();
+        expect(f(np.array(true), f64([0, 0])).toArray()).toEqual([0, 0]);
+        expect(sin).toHaveBeenCalledTimes(2);
+      } finally {
+        sin.mockRestore();
         setBackend(backend);
       }
     });

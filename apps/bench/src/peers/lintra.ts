@@ -1,7 +1,10 @@
 // lintra, eager, on the WebAssembly backend when @lintra/backend-wasm imports and this engine has
 // WebAssembly SIMD; otherwise on backend-cpu, and the output says so and why.
 // `node … lintra.ts cpu` forces backend-cpu; `… lintra.ts wasm` fails instead of falling back.
-import { type Backend, getBackend, np, setBackend, valueAndGrad } from "lintra";
+// `node … lintra.ts jit` (with or without a backend) runs every case under `jit`: each function
+// is staged once and handed to the backend as one program; the SGD step is one program from
+// parameters to new parameters, which it donates (JAX's donate_argnums).
+import { type Backend, getBackend, jit, np, setBackend, valueAndGrad } from "lintra";
 import { CHAIN_A, CHAIN_B, type HostArray, PARAM_NAMES, type ParamName } from "../data.js";
 import { type Params, loss, sgd } from "../mlp.js";
 import { type Peer, packageVersion, runPeer } from "./run.js";
@@ -37,23 +40,32 @@ async function selectBackend(requested: string): Promise<string | undefined> {
   return reason;
 }
 
-const note = await selectBackend(process.argv[2] ?? process.env.LINTRA_BACKEND ?? "auto");
+const args = process.argv.slice(2);
+const useJit = args.includes("jit");
+const note = await selectBackend(args.find((a) => a !== "jit") ?? process.env.LINTRA_BACKEND ?? "auto");
 const backend = getBackend().name;
 if (note) process.stderr.write(`lintra: running on backend '${backend}' (${note})\n`);
 
 const toArray = (h: HostArray) => np.array(h.data).reshape(h.shape);
 const read = (x: np.Array) => x.dataSync() as Float32Array;
 
+const matmul = (a: np.Array, b: np.Array) => np.matmul(a, b);
+const chain = (x: np.Array) => np.tanh(x.mul(CHAIN_A).add(CHAIN_B)).mul(np.exp(x.mul(x).neg()));
+/** `f` as the case runs it: under `jit`, or as it is. */
+const maybeJit = <F extends (...a: any[]) => any>(f: F): F => (useJit ? (jit(f) as F) : f);
+
 const peer: Peer = {
   matmul(n, a, b) {
     const ta = np.array(a).reshape([n, n]);
     const tb = np.array(b).reshape([n, n]);
-    return { run: () => read(np.matmul(ta, tb)) };
+    const f = maybeJit(matmul);
+    return { run: () => read(f(ta, tb)) };
   },
 
   chain(x) {
     const tx = np.array(x);
-    return { run: () => read(np.tanh(tx.mul(CHAIN_A).add(CHAIN_B)).mul(np.exp(tx.mul(tx).neg()))) };
+    const f = maybeJit(chain);
+    return { run: () => read(f(tx)) };
   },
 
   mlp(d, lr) {
@@ -61,9 +73,13 @@ const peer: Peer = {
     for (const k of PARAM_NAMES) params[k] = toArray(d.params[k]);
     const x = toArray(d.x);
     const onehot = toArray(d.onehot);
-    const lossAndGrad = valueAndGrad(loss);
+    const eagerLossAndGrad = valueAndGrad(loss);
+    const forward = maybeJit(loss);
+    const lossAndGrad = maybeJit(eagerLossAndGrad);
+    const step = (p: Params, xs: np.Array, oh: np.Array): Params => sgd(p, eagerLossAndGrad(p, xs, oh)[1] as Params, lr);
+    const sgdStep = useJit ? jit(step, { donateArgnums: 0 }) : step;
     return {
-      forward: () => read(loss(params, x, onehot))[0],
+      forward: () => read(forward(params, x, onehot))[0],
       valueAndGrad() {
         const [value, g] = lossAndGrad(params, x, onehot);
         const grads = {} as Record<ParamName, Float32Array>;
@@ -71,8 +87,7 @@ const peer: Peer = {
         return { loss: read(value)[0], grads };
       },
       sgdStep() {
-        const [, g] = lossAndGrad(params, x, onehot);
-        params = sgd(params, g as Params, lr);
+        params = sgdStep(params, x, onehot);
         for (const k of PARAM_NAMES) read(params[k]);
       },
     };
@@ -81,7 +96,7 @@ const peer: Peer = {
 
 runPeer(
   {
-    label: `lintra ${backend}`,
+    label: `lintra ${backend}${useJit ? " jit" : ""}`,
     lib: "lintra",
     version: packageVersion("lintra", import.meta.url),
     backend,

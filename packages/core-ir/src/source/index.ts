@@ -1,4 +1,4 @@
-export { toSource } from "./to-source.js";
+export { compileSource, toSource, type SourceOptions } from "./to-source.js";
 export { sourceEmitters } from "./emitters.js";
 export { higherOrderSourceEmitters } from "./emit-higher-order.js";
 export type {

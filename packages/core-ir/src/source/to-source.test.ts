@@ -75,15 +75,21 @@ function expectSame(actual: readonly AnyTypedArray[], expected: readonly AnyType
   });
 }
 
-/** Run `program` both ways and compare; also check the inputs come back untouched. */
+/**
+ * Run `program` both ways and compare; also check the inputs come back untouched. The fused
+ * source (elementwise chains as one loop, what backend-cpu compiles) must agree as well.
+ */
 function checkProgram(program: Program, args: readonly AnyTypedArray[]): string {
   typecheck(program);
   const src = toSource(program);
-  const copies = args.map((a) => a.slice());
-  const got = compile(src)(...copies);
   const what = String(program);
-  expectSame(copies, args, `${what}: inputs`);
-  expectSame(got, runReference(program, args), what);
+  const expected = runReference(program, args);
+  for (const [source, how] of [[src, ""], [toSource(program, { fuse: true }), " (fused)"]] as const) {
+    const copies = args.map((a) => a.slice());
+    const got = compile(source)(...copies);
+    expectSame(copies, args, `${what}${how}: inputs`);
+    expectSame(got, expected, `${what}${how}`);
+  }
   return src;
 }
 

@@ -1,6 +1,8 @@
 import { TransformError } from "../errors.js";
 import { type Atom, type Eqn, Lit, Program, type Var } from "../program.js";
 import type { FirstOrderPrim, HigherOrderPrim } from "../registry.js";
+import { type Step, planFusion } from "../fusion.js";
+import { fusibleInSource, writeFusedGroup } from "./emit-fused.js";
 import { higherOrderSourceEmitters } from "./emit-higher-order.js";
 import { sourceEmitters } from "./emitters.js";
 import { numberOperand, storedValue, typedArrayLiteral, typedName } from "./literals.js";
@@ -18,24 +20,56 @@ import { SourceWriter } from "./writer.js";
  * statement (or small block) per equation, under a comment with the equation's types; the
  * variables have the pretty printer's names. Results equal backend-cpu's bit for bit.
  */
-export function toSource(program: Program): string {
+export function toSource(program: Program, options: SourceOptions = {}): string {
+  return compileSource(program, options).source;
+}
+
+export interface SourceOptions {
+  /**
+   * Fuse chains of elementwise equations (with their broadcasts) into one loop each, as a
+   * compiling backend does. Default: one statement per equation.
+   */
+  readonly fuse?: boolean;
+  /**
+   * Read constants from an extra last parameter `$consts` (an array, in the order
+   * `compileSource` returns them) instead of writing them into the source as literals.
+   */
+  readonly constantsAsInput?: boolean;
+}
+
+/** What writing a program needs besides the writer: the options, and the constants read from `$consts`. */
+interface Context {
+  readonly options: SourceOptions;
+  readonly constants: unknown[];
+}
+
+/** `toSource`'s function, and the constants it reads from `$consts` (with `constantsAsInput`). */
+export function compileSource(program: Program, options: SourceOptions = {}): { source: string; constants: unknown[] } {
   const namer = new Namer();
   namer.bindProgram(program);
   const w = new SourceWriter(1);
-  writeBody(program, namer, w);
+  const ctx: Context = { options, constants: [] };
+  writeBody(program, namer, w, ctx);
   const runtime = runtimeSource(w.helpers).flatMap((helper) => [...helper.split("\n").map((l) => "  " + l), ""]);
-  const params = program.inBinders.map((v) => namer.name(v)).join(", ");
-  return [`function (${params}) {`, ...runtime, ...w.lines(), "}"].join("\n");
+  const params = [...program.inBinders.map((v) => namer.name(v)), ...(options.constantsAsInput ? ["$consts"] : [])].join(", ");
+  return { source: [`function (${params}) {`, ...runtime, ...w.lines(), "}"].join("\n"), constants: ctx.constants };
 }
 
 /** Constants, equations, then `return [outputs];`, at the writer's current depth. */
-function writeBody(program: Program, namer: Namer, w: SourceWriter): void {
+function writeBody(program: Program, namer: Namer, w: SourceWriter, ctx: Context): void {
   if (program.inBinders.length) w.line(`// inputs ${program.inBinders.map((v) => typedName(namer.name(v), v.aval)).join(" ")}`);
-  program.constBinders.forEach((v, i) => writeConstant(v, program.consts[i], namer.name(v), w));
+  program.constBinders.forEach((v, i) => writeConstant(v, program.consts[i], namer.name(v), w, ctx));
   const produced = new Set<Var>();
-  for (const eqn of program.eqns) {
-    writeEquation(eqn, namer, w);
-    eqn.outs.forEach((v) => produced.add(v));
+  const steps: Step[] = ctx.options.fuse ? planFusion(program, fusibleInSource) : program.eqns.map((eqn) => ({ kind: "eqn", eqn }));
+  for (const step of steps) {
+    if (step.kind === "fused") {
+      for (const eqn of step.eqns) w.line(`// ${equationComment(eqn, eqn.outs.map((v) => ({ name: namer.name(v), aval: v.aval })), namer)}`);
+      w.equation(() => writeFusedGroup(step, namer, w));
+      step.outputs.forEach((v) => produced.add(v));
+      continue;
+    }
+    writeEquation(step.eqn, namer, w, ctx);
+    step.eqn.outs.forEach((v) => produced.add(v));
   }
   // The caller owns what it gets back: an input, a constant or a repeated output is copied.
   const returned = new Set<Var>();
@@ -49,14 +83,19 @@ function writeBody(program: Program, namer: Namer, w: SourceWriter): void {
   w.line(`return [${program.outs.map(result).join(", ")}];`);
 }
 
-function writeConstant(v: Var, value: unknown, name: string, w: SourceWriter): void {
+function writeConstant(v: Var, value: unknown, name: string, w: SourceWriter, ctx: Context): void {
+  if (ctx.options.constantsAsInput) {
+    w.line(`// ${typedName(name, v.aval)} (constant)`);
+    w.line(`const ${name} = $consts[${ctx.constants.push(value) - 1}];`);
+    return;
+  }
   const data = (value as { readSync?: () => ArrayLike<number> }).readSync?.();
   if (!data) throw new TransformError(`toSource: constant ${typedName(name, v.aval)} is not a concrete array; only closed programs can be written as source`);
   w.line(`// ${typedName(name, v.aval)} (constant)`);
   w.line(`const ${name} = ${typedArrayLiteral(v.aval.dtype, data, w.indent)};`);
 }
 
-function writeEquation(eqn: Eqn, namer: Namer, w: SourceWriter): void {
+function writeEquation(eqn: Eqn, namer: Namer, w: SourceWriter, ctx: Context): void {
   const ins = eqn.inputs.map((a) => operand(a, namer));
   const outs: Output[] = eqn.outs.map((v) => ({ name: namer.name(v), aval: v.aval }));
   w.line(`// ${equationComment(eqn, outs, namer)}`);
@@ -64,7 +103,7 @@ function writeEquation(eqn: Eqn, namer: Namer, w: SourceWriter): void {
     const higher = lookup(higherOrderSourceEmitters, eqn.prim) as HigherOrderSourceEmitter<HigherOrderPrim> | undefined;
     if (higher) {
       const writeFunction = (sub: Program, open: (params: readonly string[]) => string, close: string): void =>
-        w.block(open(sub.inBinders.map((v) => namer.name(v))), () => writeBody(sub, namer, w), close);
+        w.block(open(sub.inBinders.map((v) => namer.name(v))), () => writeBody(sub, namer, w, ctx), close);
       return higher({ ins, params: eqn.params as never, outs, w, writeFunction });
     }
     const first = lookup(sourceEmitters, eqn.prim) as SourceEmitter<FirstOrderPrim> | undefined;

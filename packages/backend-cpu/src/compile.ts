@@ -1,0 +1,21 @@
+import { type AnyTypedArray, type Backend, type ConcreteArray, type Executable, type Program, bufferOn, compileSource, runSlots } from "@lintra/core-ir";
+
+/**
+ * `jit`'s programs on backend-cpu: the program written as one JavaScript function by
+ * core-ir's source generator with elementwise chains fused into single loops (each value
+ * rounded to its dtype as a typed array would store it, so results equal the kernels' bit
+ * for bit), compiled once by the engine. Constants are passed in, not written as literals.
+ * Where the page forbids compiling code (a Content-Security-Policy without 'unsafe-eval'),
+ * the program runs kernel by kernel instead.
+ */
+export function compileProgram(program: Program, backend: Backend<AnyTypedArray>): Executable<AnyTypedArray> {
+  const { source, constants } = compileSource(program, { fuse: true, constantsAsInput: true });
+  let fn: (...args: unknown[]) => AnyTypedArray[];
+  try {
+    fn = new Function(`return ${source}`)();
+  } catch {
+    return (inputs) => runSlots(program, backend, inputs.map((buffer) => ({ buffer, owned: false }))).map((s) => s.buffer as AnyTypedArray);
+  }
+  const held = constants as ConcreteArray[];
+  return (inputs) => fn(...inputs, held.map((c) => bufferOn(c.backend, c.buffer, c.aval, backend).buffer));
+}

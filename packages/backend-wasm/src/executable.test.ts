@@ -1,0 +1,104 @@
+import { type AnyTypedArray, type Backend, ConcreteArray, type DType, type Tracer, jit, lax, setBackend } from "@lintra/core-ir";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { sizeClass, wasmBackend, wasmMemoryStats } from "./index.js";
+
+/**
+ * Compiled programs (`jit` on this backend) against the same functions run eagerly: fused
+ * loops, broadcasts read in place, the arena and in-place reuse must not change a bit where
+ * both paths run the same instruction sequence per element.
+ */
+let previous: Backend<any> | null = null;
+beforeAll(() => {
+  previous = setBackend(wasmBackend);
+});
+afterAll(() => {
+  if (previous) setBackend(previous);
+});
+
+const arr = (data: number[] | AnyTypedArray, shape: number[], dtype: DType = "float32") => ConcreteArray.fromTyped(data, shape, dtype);
+const read = (x: Tracer) => Array.from((x as ConcreteArray).readSync());
+/** `v` broadcast to `like`'s shape (lax takes arrays only). */
+const full = (v: number, like: Tracer) => lax.broadcastInDim(ConcreteArray.scalar(v, like.aval.dtype), like.aval.shape, []);
+const ramp = (n: number, scale = 0.37, shift = -1.3) => Array.from({ length: n }, (_, i) => Math.sin(i * scale) * 2 + shift * (i % 3));
+
+function expectSame(f: (...xs: Tracer[]) => Tracer | Tracer[], ...args: ConcreteArray[]): void {
+  const list = (r: Tracer | Tracer[]) => (Array.isArray(r) ? r : [r]);
+  const eager = list(f(...args)).map(read);
+  const compiled = list(jit(f)(...args)).map(read);
+  expect(compiled).toEqual(eager);
+}
+
+describe("wasm compile: fused elementwise loops", () => {
+  it("a chain of six ops is one kernel module, run through the backend's compile", () => {
+    const spy = vi.spyOn(wasmBackend, "compile");
+    const x = arr(ramp(50), [50]);
+    const before = wasmMemoryStats().compiledKernels;
+    const f = jit((x: Tracer) => lax.mul(lax.tanh(lax.add(lax.mul(x, full(1.25, x)), full(0.5, x))), lax.exp(lax.neg(lax.mul(x, x)))));
+    read(f(x));
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(wasmMemoryStats().compiledKernels - before).toBe(1);
+    spy.mockRestore();
+  });
+
+  it("a chain with literals, odd sizes (vector part and scalar tail)", () => {
+    for (const n of [1, 3, 4, 7, 33, 1000]) {
+      const x = arr(ramp(n), [n]);
+      expectSame((x) => lax.mul(lax.tanh(lax.add(lax.mul(x, full(1.5, x)), full(0.25, x))), lax.exp(lax.neg(lax.mul(x, x)))), x);
+    }
+  });
+
+  it("broadcasts of a bias along rows and columns, and of a scalar", () => {
+    const x = arr(ramp(5 * 7), [5, 7]);
+    const row = arr(ramp(7, 0.9), [7]);
+    const col = arr(ramp(5, 1.7), [5]);
+    const s = arr([0.5], []);
+    expectSame(
+      (x, row, col, s) =>
+        lax.max(
+          lax.add(lax.add(x, lax.broadcastInDim(row, [5, 7], [1])), lax.mul(lax.broadcastInDim(col, [5, 7], [0]), lax.broadcastInDim(s, [5, 7], []))),
+          lax.broadcastInDim(s, [5, 7], []),
+        ),
+      x, row, col, s,
+    );
+  });
+
+  it("compares, select and bool results, float32 and float64, int32", () => {
+    for (const dtype of ["float32", "float64", "int32"] as const) {
+      const a = arr(ramp(19).map((v) => (dtype === "int32" ? Math.round(v * 10) : v)), [19], dtype);
+      const b = arr(ramp(19, 0.11).map((v) => (dtype === "int32" ? Math.round(v * 10) : v)), [19], dtype);
+      expectSame((a, b) => {
+        const p = lax.lt(a, b);
+        return [lax.select(p, lax.sub(a, b), lax.mul(a, b)), lax.and(p, lax.ne(a, b)), lax.not(p)];
+      }, a, b);
+    }
+  });
+
+  it("host functions and conversions in one loop (scalar code)", () => {
+    const x = arr(ramp(23), [23]);
+    expectSame((x) => lax.convertElementType(lax.mul(lax.sin(x), lax.convertElementType(lax.gt(x, full(0, x)), "float32")), "float64"), x);
+  });
+
+  it("values read after the group, returned twice, inputs returned as they are", () => {
+    const x = arr(ramp(12), [3, 4]);
+    const w = arr(ramp(8, 0.5), [4, 2]);
+    expectSame((x, w) => {
+      const h = lax.tanh(lax.mul(x, x));
+      const d = lax.dotGeneral(h, w, { lhsContracting: [1], rhsContracting: [0] });
+      return [lax.add(lax.exp(d), d), h, h, x];
+    }, x, w);
+  });
+
+  it("leaves nothing behind: the arena and every intermediate are given back", () => {
+    const x = arr(ramp(4096), [64, 64]);
+    const f = jit((x: Tracer) => {
+      let y = x;
+      for (let i = 0; i < 6; i++) y = lax.dotGeneral(lax.tanh(lax.add(y, full(0.1, y))), x, { lhsContracting: [1], rhsContracting: [0] });
+      return y;
+    });
+    read(f(x)); // compile and run once
+    const before = wasmMemoryStats().liveBytes;
+    const out = f(x) as ConcreteArray;
+    expect(wasmMemoryStats().liveBytes - before).toBe(sizeClass(64 * 64 * 4)); // the result only
+    out.dispose();
+  });
+});

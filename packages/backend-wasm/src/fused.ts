@@ -1,0 +1,330 @@
+import { type Atom, type DType, type Eqn, type FusedGroup, Lit, type Var, broadcastStrides } from "@lintra/core-ir";
+import { hostMath } from "./compile.js";
+import { LOAD, STORE, loadMask, scalarCode } from "./elementwise.js";
+import {
+  type ElementwiseOp,
+  type ElementwisePrim,
+  LANE,
+  type Lane,
+  NUM,
+  ScalarEmitter,
+  VALTYPE,
+  VectorConsts,
+  VectorEmitter,
+  bitcastOp,
+  convertOp,
+  elementwiseOps,
+  splatBytes,
+} from "./elementwise-ops.js";
+import { type StridedAxis, addTo, forLoop, mergeAxes, rowMajorStrides, stridedLoops } from "./loop-gen.js";
+import { BYTES } from "./memory.js";
+import { Code, F64, I32, type ModuleBuilder, V128 } from "./wasm/encoder.js";
+import { Op, Simd } from "./wasm/opcodes.js";
+
+/*
+ * Fused elementwise loops: a group of equations (see core-ir's planFusion) becomes one loop
+ * over the output shape. Each element's operands are loaded once, every member's code is
+ * emitted from the same op table as the single-op kernels (elementwise-ops.ts) into locals,
+ * and only the group's outputs are stored. Broadcast operands are read with zero strides.
+ * SIMD when every value has one lane width and every op has vector code; else scalar.
+ */
+
+/** An operand read from memory at `strides` (elements per output axis; 0 where broadcast). */
+interface Access {
+  readonly atom: Var;
+  readonly dtype: DType;
+  readonly strides: readonly number[];
+}
+
+/** Where a member's operand comes from. */
+type Source = { readonly access: number } | { readonly literal: number; readonly dtype: DType } | { readonly member: number };
+
+interface Member {
+  readonly prim: string;
+  readonly op: ElementwiseOp;
+  readonly ins: readonly DType[];
+  readonly out: DType;
+  readonly args: readonly Source[];
+}
+
+/** A fused group as the generator sees it; `run(out0, …, access0, …)` takes byte offsets. */
+export interface FusedLoop {
+  readonly shape: readonly number[];
+  readonly accesses: readonly Access[];
+  readonly members: readonly Member[];
+  /** Member index whose value each output stores. */
+  readonly outputs: readonly number[];
+  readonly outDTypes: readonly DType[];
+  /** Identifies the generated code: equal keys, equal modules. */
+  readonly key: string;
+}
+
+/** What the wasm loop generator fuses: elementwise ops of the op table, conversions and broadcasts. */
+export function fusibleOnWasm(eqn: Eqn): boolean {
+  if (eqn.prim === "broadcast_in_dim") return true;
+  if (eqn.prim === "convert_element_type" || eqn.prim === "bitcast_convert_type") return true;
+  return Object.hasOwn(elementwiseOps, eqn.prim) && eqn.inputs.length > 0;
+}
+
+function opFor(eqn: Eqn): ElementwiseOp {
+  const from = eqn.inputs[0].aval.dtype;
+  if (eqn.prim === "convert_element_type") return convertOp(from, (eqn.params as { newDtype: DType }).newDtype);
+  if (eqn.prim === "bitcast_convert_type") return bitcastOp(from, (eqn.params as { newDtype: DType }).newDtype);
+  return elementwiseOps[eqn.prim as ElementwisePrim];
+}
+
+/** Describe a group for the generator: its memory reads, its members, its stores. */
+export function describeGroup(group: FusedGroup): FusedLoop {
+  const shape = group.shape;
+  const accesses: Access[] = [];
+  const accessIndex = new Map<Var, Map<string, number>>();
+  const values = new Map<Var, Source>();
+  const members: Member[] = [];
+  const access = (atom: Var, strides: readonly number[]): Source => {
+    const byStrides = accessIndex.get(atom) ?? accessIndex.set(atom, new Map()).get(atom)!;
+    let i = byStrides.get(String(strides));
+    if (i === undefined) byStrides.set(String(strides), (i = accesses.push({ atom, dtype: atom.aval.dtype, strides }) - 1));
+    return { access: i };
+  };
+  const contiguous = rowMajorStrides(shape);
+  const source = (a: Atom): Source =>
+    a instanceof Lit ? { literal: a.value, dtype: a.aval.dtype } : (values.get(a) ?? access(a, contiguous));
+
+  for (const eqn of group.eqns) {
+    if (eqn.prim === "broadcast_in_dim") {
+      const [x] = eqn.inputs;
+      const dims = (eqn.params as { broadcastDimensions: readonly number[] }).broadcastDimensions;
+      values.set(eqn.outs[0], x instanceof Lit ? source(x) : access(x, broadcastStrides(x.aval.shape, shape, dims)));
+      continue;
+    }
+    const ins = eqn.inputs.map((a) => a.aval.dtype);
+    members.push({ prim: eqn.prim, op: opFor(eqn), ins, out: eqn.outs[0].aval.dtype, args: eqn.inputs.map(source) });
+    values.set(eqn.outs[0], { member: members.length - 1 });
+  }
+  const outputs = group.outputs.map((v) => {
+    const s = values.get(v)!;
+    if ("member" in s) return s.member;
+    // A broadcast returned as it is: an identity member stores it.
+    members.push({ prim: "stop_gradient", op: elementwiseOps.stop_gradient, ins: [v.aval.dtype], out: v.aval.dtype, args: [s] });
+    return members.length - 1;
+  });
+  const outDTypes = outputs.map((m) => members[m].out);
+  // Keyed by what the code does, not by which variables: equal groups share one module.
+  const key = [
+    `fused|${shape}`,
+    accesses.map((a) => `${a.dtype}@${a.strides}`).join(";"),
+    members.map((m) => `${m.prim}(${m.ins}):${m.out}<-${m.args.map(sourceKey).join(",")}`).join(";"),
+    outputs.join(","),
+  ].join("|");
+  return { shape, accesses, members, outputs, outDTypes, key };
+}
+
+const sourceKey = (s: Source): string => ("access" in s ? `a${s.access}` : "member" in s ? `m${s.member}` : `k${s.dtype}:${Object.is(s.literal, -0) ? "-0" : s.literal}`);
+
+// ---------------------------------------------------------------------------------------
+// SIMD eligibility.
+
+/** Bool-valued ops whose vector code is right on lane masks (and, or, xor, not are bitwise). */
+const MASK_OPS = new Set(["and", "or", "xor", "not", "stop_gradient"]);
+
+const valueDType = (m: Member): DType => m.ins[m.ins.length - 1];
+
+/** The lane shape a member computes in when bools are lane masks of `width` bytes. */
+function laneOf(m: Member, width: number): Lane | null {
+  const value = valueDType(m);
+  if (value !== "bool") return LANE[value];
+  return width === 4 && MASK_OPS.has(m.prim) ? "i32x4" : null;
+}
+
+/** Bytes per lane if the whole loop can run on v128 values, else null. */
+function vectorWidth(loop: FusedLoop): number | null {
+  const dtypes = [...loop.accesses.map((a) => a.dtype), ...loop.members.flatMap((m) => [...m.ins, m.out])];
+  const widths = new Set(dtypes.filter((d) => d !== "bool").map((d) => BYTES[d]));
+  if (widths.size !== 1) return null;
+  const [width] = widths;
+  if (width !== 4 && width !== 8) return null;
+  if (loop.outDTypes.includes("bool") && width !== 4) return null;
+  for (const m of loop.members) {
+    const lane = laneOf(m, width);
+    if (!lane || !m.op.simd?.[lane]) return null;
+  }
+  return width;
+}
+
+// ---------------------------------------------------------------------------------------
+// Code generation.
+
+/** Emit `run(out0, …, access0, …)` for `loop`. */
+export function buildFused(m: ModuleBuilder, loop: FusedLoop): void {
+  const hosts = new Map<string, number>();
+  for (const member of loop.members) {
+    for (const h of member.op.hosts ?? []) if (!hosts.has(h)) hosts.set(h, m.importFunc("host", h, new Array(hostMath[h].length).fill(F64), [F64]));
+  }
+  const nPtr = loop.outputs.length + loop.accesses.length;
+  const { code: c } = m.func(new Array(nPtr).fill(I32), [], "run");
+  const size = loop.shape.reduce((a, b) => a * b, 1);
+  if (size === 0) return;
+  const ptrBytes = [...loop.outDTypes.map((d) => BYTES[d]), ...loop.accesses.map((a) => BYTES[a.dtype])];
+  const contiguous = rowMajorStrides(loop.shape);
+  const axes: StridedAxis[] = loop.shape.map((n, d) => ({
+    size: n,
+    strides: [...loop.outDTypes.map((_, j) => contiguous[d] * ptrBytes[j]), ...loop.accesses.map((a, k) => a.strides[d] * ptrBytes[loop.outputs.length + k])],
+  }));
+  const merged = mergeAxes(axes);
+  const inner = merged.pop() ?? { size: 1, strides: new Array<number>(nPtr).fill(0) };
+  const width = inner.strides.every((s, j) => s === 0 || s === ptrBytes[j]) ? vectorWidth(loop) : null;
+  const ptrs = Array.from({ length: nPtr }, (_, j) => j);
+  const gen = new Generator(c, loop, hosts);
+  const prologueEnd = c.bytes.length;
+  stridedLoops(c, merged, ptrs, () => gen.inner(inner, width));
+  c.bytes.splice(prologueEnd, 0, ...gen.prologue());
+}
+
+class Generator {
+  private readonly consts: VectorConsts;
+  private readonly scalarLits = new Map<string, number>();
+  private readonly prologueCode: number[][] = [];
+  constructor(
+    private readonly c: Code,
+    private readonly loop: FusedLoop,
+    private readonly hosts: ReadonlyMap<string, number>,
+  ) {
+    this.consts = new VectorConsts(c);
+  }
+
+  /** Code that sets constants once, before every loop. */
+  prologue(): number[] {
+    return [...this.prologueCode.flat(), ...this.consts.init()];
+  }
+
+  /** The innermost axis: whole vectors, then the remaining elements one at a time. */
+  inner(axis: StridedAxis, width: number | null): void {
+    const c = this.c;
+    const nOut = this.loop.outputs.length;
+    const cursors = axis.strides.map((_, j) => {
+      const l = c.local(I32);
+      c.get(j).set(l);
+      return l;
+    });
+    const k = c.local(I32);
+    const per = width ? 16 / width : 0;
+    const vectors = per ? Math.floor(axis.size / per) : 0;
+    if (vectors > 0) {
+      forLoop(c, k, 0, vectors, 1, () => {
+        this.vectorElement(cursors.slice(nOut), cursors.slice(0, nOut), width!, axis.strides.slice(nOut));
+        cursors.forEach((l, j) => addTo(c, l, axis.strides[j] * per));
+      });
+    }
+    forLoop(c, k, vectors * per, axis.size, 1, () => {
+      this.scalarElement(cursors.slice(nOut), cursors.slice(0, nOut));
+      cursors.forEach((l, j) => addTo(c, l, axis.strides[j]));
+    });
+  }
+
+  private scalarElement(reads: readonly number[], writes: readonly number[]): void {
+    const c = this.c;
+    const { accesses, members, outputs } = this.loop;
+    const loaded = accesses.map((a, i) => {
+      const l = c.local(VALTYPE[NUM[a.dtype]]);
+      c.get(reads[i]).mem(...LOAD[a.dtype]).set(l);
+      return l;
+    });
+    const results: number[] = [];
+    for (const m of members) {
+      const local = (s: Source): number => ("access" in s ? loaded[s.access] : "member" in s ? results[s.member] : this.scalarLiteral(s.literal, s.dtype));
+      results.push(this.scalarMember(m, m.args.map(local)));
+    }
+    outputs.forEach((mi, j) => c.get(writes[j]).get(results[mi]).mem(...STORE[members[mi].out]));
+  }
+
+  /** One member's scalar code on operand locals; its result in a new local. */
+  private scalarMember(m: Member, args: readonly number[]): number {
+    const c = this.c;
+    const value = valueDType(m);
+    const viaF64 = m.op.viaF64 === true && value === "float32";
+    const locals = args.map((l, i) => {
+      if (!(viaF64 && m.ins[i] === "float32")) return l;
+      const wide = c.local(F64);
+      c.get(l).op(Op.f64_promote_f32).set(wide);
+      return wide;
+    });
+    scalarCode(m.prim, m.op, value)(new ScalarEmitter(c, viaF64 ? "f64" : NUM[value], locals, this.hosts));
+    if (viaF64 && m.out === "float32") c.op(Op.f32_demote_f64);
+    const out = c.local(VALTYPE[NUM[m.out]]);
+    c.set(out);
+    return out;
+  }
+
+  private scalarLiteral(value: number, dtype: DType): number {
+    const key = `${dtype}:${Object.is(value, -0) ? "-0" : value}`;
+    let l = this.scalarLits.get(key);
+    if (l === undefined) {
+      l = this.c.local(VALTYPE[NUM[dtype]]);
+      this.scalarLits.set(key, l);
+      const set = new Code([]);
+      if (dtype === "float32") set.f32(value);
+      else if (dtype === "float64") set.f64(value);
+      else set.i32(dtype === "bool" ? (value ? 1 : 0) : value);
+      this.prologueCode.push(set.set(l).bytes);
+    }
+    return l;
+  }
+
+  private vectorElement(reads: readonly number[], writes: readonly number[], width: number, strides: readonly number[]): void {
+    const c = this.c;
+    const { accesses, members, outputs } = this.loop;
+    const loaded = accesses.map((a, i) => {
+      const l = c.local(V128);
+      this.vectorLoad(a.dtype, reads[i], strides[i] === 0, width);
+      c.set(l);
+      return l;
+    });
+    const results: number[] = [];
+    for (const m of members) {
+      const local = (s: Source): number =>
+        "access" in s ? loaded[s.access] : "member" in s ? results[s.member] : this.consts.local(vectorLiteral(s.literal, s.dtype));
+      const lane = laneOf(m, width)!;
+      m.op.simd![lane]!(new VectorEmitter(c, lane, m.args.map(local), this.consts));
+      const out = c.local(V128);
+      c.set(out);
+      results.push(out);
+    }
+    outputs.forEach((mi, j) => this.vectorStore(members[mi].out, writes[j], results[mi]));
+  }
+
+  /** A vector of operands; a bool arrives as a lane mask; a zero stride splats one element. */
+  private vectorLoad(dtype: DType, ptr: number, splat: boolean, width: number): void {
+    const c = this.c;
+    if (dtype === "bool") {
+      if (!splat) return loadMask(c, ptr, width, 0);
+      c.get(ptr).simd(Simd.v128_load8_splat).idx(0).idx(0);
+      c.simd(Simd.v128_const).op(...new Array<number>(16).fill(0));
+      c.simd(width === 4 ? Simd.i32x4_ne : Simd.i64x2_ne);
+      return;
+    }
+    c.get(ptr);
+    if (!splat) c.simdMem(Simd.v128_load, 0, 0);
+    else c.simd(BYTES[dtype] === 4 ? Simd.v128_load32_splat : Simd.v128_load64_splat).idx(BYTES[dtype] === 4 ? 2 : 3).idx(0);
+  }
+
+  /** Store a vector; a bool result is a 4-lane mask narrowed to four 0/1 bytes. */
+  private vectorStore(dtype: DType, ptr: number, value: number): void {
+    const c = this.c;
+    c.get(ptr);
+    if (dtype !== "bool") {
+      c.get(value).simdMem(Simd.v128_store, 0, 0);
+      return;
+    }
+    c.get(value).get(value).simd(Simd.i16x8_narrow_i32x4_s);
+    const half = c.local(V128);
+    c.set(half).get(half).get(half).simd(Simd.i8x16_narrow_i16x8_s);
+    c.simd(Simd.v128_const).op(...splatBytes("i8x16", 1)).simd(Simd.v128_and);
+    c.lane(Simd.i32x4_extract_lane, 0).mem(Op.i32_store, 0);
+  }
+}
+
+/** A literal as v128 lanes: its value in every lane; a bool as an all-ones or zero mask. */
+function vectorLiteral(value: number, dtype: DType): number[] {
+  if (dtype === "bool") return splatBytes("i8x16", value ? -1 : 0);
+  return splatBytes(LANE[dtype], value);
+}

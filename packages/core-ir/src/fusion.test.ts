@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { type FusedGroup, type Program, ShapedArray, type Step, type Tracer, Var, lax, planArena, planFusion, stageProgram } from "./index.js";
+
+const f32 = (...shape: number[]) => new ShapedArray(shape, "float32");
+
+/** Each step as the primitives it runs: `[sin mul]` for a group, `dot_general` alone. */
+const outline = (steps: readonly Step[]) => steps.map((s) => (s.kind === "fused" ? `[${s.eqns.map((e) => e.prim).join(" ")}]` : s.eqn.prim));
+const groups = (steps: readonly Step[]) => steps.filter((s): s is FusedGroup => s.kind === "fused");
+
+/** Every value is computed before a step reads it, and every equation runs exactly once. */
+function expectOrdered(program: Program, steps: readonly Step[]): void {
+  const ready = new Set<Var>([...program.inBinders, ...program.constBinders]);
+  const ran = steps.flatMap((s) => (s.kind === "fused" ? s.eqns : [s.eqn]));
+  expect(new Set(ran).size).toBe(program.eqns.length);
+  for (const s of steps) {
+    const eqns = s.kind === "fused" ? s.eqns : [s.eqn];
+    const inside = new Set(eqns.flatMap((e) => e.outs));
+    for (const e of eqns) for (const a of e.inputs) if (a instanceof Var && !inside.has(a)) expect(ready.has(a)).toBe(true);
+    for (const v of inside) ready.add(v);
+  }
+}
+
+describe("planFusion", () => {
+  it("fuses an elementwise chain with its broadcasts into one group with one output", () => {
+    const p = stageProgram((x: Tracer, b: Tracer) => {
+      const y = lax.add(lax.mul(x, x), lax.broadcastInDim(b, [4, 3], [1]));
+      return [lax.mul(lax.tanh(y), lax.exp(lax.neg(y)))];
+    }, [f32(4, 3), f32(3)]);
+    const steps = planFusion(p);
+    expect(outline(steps)).toEqual(["[mul broadcast_in_dim add tanh neg exp mul]"]);
+    const [g] = groups(steps);
+    expect(g.inputs).toEqual(p.inBinders);
+    expect(g.outputs).toEqual([p.outs[0]]);
+    expectOrdered(p, steps);
+  });
+
+  it("closes a group where something outside reads it, and outputs what outside reads", () => {
+    const p = stageProgram((x: Tracer, w: Tracer) => {
+      const h = lax.tanh(lax.mul(x, x)); // read by the dot and by the last add
+      const d = lax.dotGeneral(h, w, { lhsContracting: [1], rhsContracting: [0] });
+      return [lax.add(lax.exp(d), d), lax.sin(h)];
+    }, [f32(2, 3), f32(3, 2)]);
+    const steps = planFusion(p);
+    expect(outline(steps)).toEqual(["[mul tanh]", "dot_general", "[exp add]", "[sin]"]);
+    expect(groups(steps)[0].outputs).toEqual([p.eqns[1].outs[0]]);
+    expectOrdered(p, steps);
+  });
+
+  it("does not fuse across shapes, and never fuses a broadcast of a value computed in the group", () => {
+    const p = stageProgram((x: Tracer) => {
+      const s = lax.exp(x); // f32[3]
+      const b = lax.broadcastInDim(s, [2, 3], [1]);
+      return [lax.mul(b, b)];
+    }, [f32(3)]);
+    const steps = planFusion(p);
+    expect(outline(steps)).toEqual(["[exp]", "[broadcast_in_dim mul]"]);
+    expectOrdered(p, steps);
+  });
+
+  it("merges two open groups an equation reads", () => {
+    const p = stageProgram((x: Tracer, y: Tracer, w: Tracer) => {
+      const a = lax.sin(x);
+      const d = lax.dotGeneral(w, w, { lhsContracting: [1], rhsContracting: [0] }); // unrelated, between the two chains
+      const b = lax.cos(y);
+      return [lax.add(a, b), d];
+    }, [f32(2, 2), f32(2, 2), f32(2, 2)]);
+    const steps = planFusion(p);
+    expect(outline(steps)).toEqual(["dot_general", "[sin cos add]"]);
+    expectOrdered(p, steps);
+  });
+
+  it("respects a backend's choice of what it fuses", () => {
+    const p = stageProgram((x: Tracer) => [lax.exp(lax.sin(lax.exp(x)))], [f32(5)]);
+    expect(outline(planFusion(p, (e) => e.prim !== "sin"))).toEqual(["[exp]", "sin", "[exp]"]);
+  });
+});
+
+describe("planArena", () => {
+  it("lets values whose lifetimes do not overlap share bytes", () => {
+    const plan = planArena([
+      { bytes: 100, def: 0, lastUse: 1 },
+      { bytes: 100, def: 1, lastUse: 2 },
+      { bytes: 100, def: 2, lastUse: 3 }, // the first is dead by now
+    ]);
+    expect(plan.offsets).toEqual([0, 128, 0]);
+    expect(plan.size).toBe(256);
+  });
+
+  it("takes the place of an input dying at the step only where the backend allows it", () => {
+    const values = [
+      { bytes: 64, def: 0, lastUse: 1 },
+      { bytes: 64, def: 1, lastUse: 2 },
+    ];
+    expect(planArena(values).offsets).toEqual([0, 64]);
+    expect(planArena([values[0], { ...values[1], inPlaceOf: [0] }]).offsets).toEqual([0, 0]);
+  });
+
+  it("never overlaps two outputs of one step, even unread ones", () => {
+    const plan = planArena([
+      { bytes: 10, def: 0, lastUse: 0 },
+      { bytes: 10, def: 0, lastUse: 0 },
+    ]);
+    expect(plan.offsets).toEqual([0, 64]);
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * Fusion planning for compiling backends: which equations of a program run together as one
+ * loop over their common output shape. Backend-agnostic; a backend says which equations its
+ * loop generator handles and writes the loops.
+ *
+ * A fused group is a set of equations whose outputs all have one shape: elementwise
+ * primitives whose operands have that shape, plus `broadcast_in_dim`s of values from
+ * outside the group (read in place with zero strides, never materialized). The group runs
+ * where its last member stood; a value computed inside it is written to memory only if
+ * something outside the group (or the program's result) reads it.
+ */
+import { type Atom, type Eqn, type Program, Var } from "./program.js";
+import { getPrimitive } from "./registry.js";
+
+/** Equations fused into one loop over `shape`. */
+export interface FusedGroup {
+  readonly kind: "fused";
+  readonly shape: readonly number[];
+  /** Members in program order. */
+  readonly eqns: readonly Eqn[];
+  /** Values from outside the group the members read (each once; literals included). */
+  readonly inputs: readonly Atom[];
+  /** Members' outputs read outside the group or returned by the program, in program order. */
+  readonly outputs: readonly Var[];
+}
+
+/** One equation run on its own. */
+export interface SingleStep {
+  readonly kind: "eqn";
+  readonly eqn: Eqn;
+}
+
+export type Step = FusedGroup | SingleStep;
+
+/** Whether a backend's loop generator can take this equation into a fused group. */
+export type Fusible = (eqn: Eqn) => boolean;
+
+/** Elementwise primitives with operands and broadcasts of values: what a loop over the output computes. */
+export const fusibleByDefault: Fusible = (eqn) =>
+  eqn.prim === "broadcast_in_dim" || (getPrimitive(eqn.prim).family === "elementwise" && eqn.inputs.length > 0);
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+interface Open {
+  shape: readonly number[];
+  eqns: Eqn[];
+  /** Creation order: groups that close together are emitted oldest first. */
+  readonly order: number;
+}
+
+/**
+ * Split `program`'s equations into steps, in an order that respects every data dependence.
+ * A group stays open while nothing outside it has read its values; the first outside
+ * reader closes it (emits it just before itself). An equation reading several open groups
+ * of its shape merges them.
+ */
+export function planFusion(program: Program, fusible: Fusible = fusibleByDefault): Step[] {
+  const steps: (SingleStep | Open)[] = [];
+  const producer = new Map<Var, Open>(); // producing group of a value, while that group is open
+  const open = new Set<Open>();
+  let created = 0;
+
+  const close = (g: Open) => {
+    if (!open.delete(g)) return;
+    for (const e of g.eqns) for (const v of e.outs) producer.delete(v);
+    steps.push(g);
+  };
+  const openGroupsRead = (eqn: Eqn) => {
+    const found = new Set<Open>();
+    for (const a of eqn.inputs) {
+      const g = a instanceof Var ? producer.get(a) : undefined;
+      if (g) found.add(g);
+    }
+    return found;
+  };
+
+  for (const eqn of program.eqns) {
+    const read = openGroupsRead(eqn);
+    if (!fusible(eqn)) {
+      [...read].sort((a, b) => a.order - b.order).forEach(close);
+      steps.push({ kind: "eqn", eqn });
+      continue;
+    }
+    const shape = eqn.outs[0].aval.shape;
+    // A broadcast reads its operand at other indices: that operand must already be in memory.
+    const joinable = eqn.prim === "broadcast_in_dim" ? [] : [...read].filter((g) => sameShape(g.shape, shape));
+    [...read].filter((g) => !joinable.includes(g)).sort((a, b) => a.order - b.order).forEach(close);
+    const group = merge(joinable, producer, open) ?? newGroup(shape, created++, open);
+    group.eqns.push(eqn);
+    for (const v of eqn.outs) producer.set(v, group);
+  }
+  [...open].sort((a, b) => a.order - b.order).forEach(close);
+  return finish(program, steps);
+}
+
+function newGroup(shape: readonly number[], order: number, open: Set<Open>): Open {
+  const g: Open = { shape, eqns: [], order };
+  open.add(g);
+  return g;
+}
+
+/** Merge open groups into the oldest one (their members keep program order). */
+function merge(groups: Open[], producer: Map<Var, Open>, open: Set<Open>): Open | undefined {
+  if (groups.length === 0) return undefined;
+  const [into, ...rest] = [...groups].sort((a, b) => a.order - b.order);
+  for (const g of rest) {
+    into.eqns.push(...g.eqns);
+    for (const e of g.eqns) for (const v of e.outs) producer.set(v, into);
+    open.delete(g);
+  }
+  return into;
+}
+
+/** Fill in each group's inputs and outputs once every reader of every value is known. */
+function finish(program: Program, steps: readonly (SingleStep | Open)[]): Step[] {
+  const order = new Map<Eqn, number>();
+  program.eqns.forEach((e, i) => order.set(e, i));
+  const readers = new Map<Var, Set<Eqn>>();
+  for (const e of program.eqns) for (const a of e.inputs) if (a instanceof Var) (readers.get(a) ?? readers.set(a, new Set()).get(a)!).add(e);
+  const returned = new Set(program.outs.filter((a): a is Var => a instanceof Var));
+
+  return steps.map((s): Step => {
+    if ("kind" in s) return s;
+    const eqns = [...s.eqns].sort((a, b) => order.get(a)! - order.get(b)!);
+    const members = new Set(eqns);
+    const made = new Set(eqns.flatMap((e) => e.outs));
+    const inputs: Atom[] = [];
+    const seen = new Set<Atom>();
+    for (const e of eqns) {
+      for (const a of e.inputs) {
+        if (a instanceof Var && made.has(a)) continue;
+        if (!seen.has(a)) inputs.push(a), seen.add(a);
+      }
+    }
+    const outputs = eqns.flatMap((e) => e.outs).filter((v) => returned.has(v) || [...(readers.get(v) ?? [])].some((r) => !members.has(r)));
+    return { kind: "fused", shape: s.shape, eqns, inputs, outputs };
+  });
+}
+
+/**
+ * Element strides (row-major) of a `broadcast_in_dim` operand read at the indices of its
+ * output: 0 along inserted and size-1-expanded axes.
+ */
+export function broadcastStrides(operand: readonly number[], out: readonly number[], broadcastDimensions: readonly number[]): number[] {
+  const strides = new Array<number>(out.length).fill(0);
+  let acc = 1;
+  for (let i = operand.length - 1; i >= 0; i--) {
+    const d = broadcastDimensions[i];
+    strides[d] = operand[i] === out[d] && operand[i] !== 1 ? acc : 0;
+    acc *= operand[i];
+  }
+  return strides;
+}
