@@ -91,7 +91,8 @@ function planProgram(program: Program, backend: Backend<WasmBuffer>): Plan {
       const readIds = loop.accesses.map((a) => id(a.atom));
       for (const [j, v] of s.outputs.entries()) {
         // In place of an operand read element by element at the same index, same width, that dies here.
-        const inPlaceOf = loop.accesses
+        const sameShape = v.aval.size === s.shape.reduce((a, b) => a * b, 1);
+        const inPlaceOf = !sameShape ? [] : loop.accesses
           .filter((a) => a.strides.every((st, d) => st === contiguousStride(loop.shape, d)) && BYTES[a.dtype] === BYTES[v.aval.dtype])
           .filter((a) => loop.accesses.every((b) => b.atom !== a.atom || b === a))
           .map((a) => id(a.atom));
@@ -99,7 +100,7 @@ function planProgram(program: Program, backend: Backend<WasmBuffer>): Plan {
       }
       return (frame) => {
         const outs = outIds.map((o, j) => target(frame, o, s.outputs[j], plan));
-        if (s.shape.reduce((a, b) => a * b, 1) > 0) kernel(...outs.map((b) => b.ptr), ...readIds.map((r) => frame.values[r]!.ptr));
+        if (s.outputs.some((v) => v.aval.size > 0)) kernel(...outs.map((b) => b.ptr), ...readIds.map((r) => frame.values[r]!.ptr));
       };
     }
     return singleStep(s.eqn, backend, id, (v) => {

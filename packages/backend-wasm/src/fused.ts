@@ -16,6 +16,7 @@ import {
   elementwiseOps,
   splatBytes,
 } from "./elementwise-ops.js";
+import { FOLD_KIND, Fold, type FoldKind, foldable } from "./fused-fold.js";
 import { type StridedAxis, addTo, forLoop, mergeAxes, rowMajorStrides, stridedLoops } from "./loop-gen.js";
 import { BYTES } from "./memory.js";
 import { Code, F64, I32, type ModuleBuilder, V128 } from "./wasm/encoder.js";
@@ -41,6 +42,8 @@ type Source = { readonly access: number } | { readonly literal: number; readonly
 
 interface Member {
   readonly prim: string;
+  /** A reduction folding its operand over the loop's trailing axes (the group's last member). */
+  readonly fold?: FoldKind;
   readonly op: ElementwiseOp;
   readonly ins: readonly DType[];
   readonly out: DType;
@@ -55,6 +58,8 @@ export interface FusedLoop {
   /** Member index whose value each output stores. */
   readonly outputs: readonly number[];
   readonly outDTypes: readonly DType[];
+  /** The group's reduction: its member, and how many trailing axes of the loop it folds. */
+  readonly fold?: { readonly member: number; readonly axes: number };
   /** Identifies the generated code: equal keys, equal modules. */
   readonly key: string;
 }
@@ -62,6 +67,12 @@ export interface FusedLoop {
 /** What the wasm loop generator fuses: elementwise ops of the op table, conversions and broadcasts. */
 export function fusibleOnWasm(eqn: Eqn): boolean {
   if (eqn.prim === "broadcast_in_dim") return true;
+  if (Object.hasOwn(FOLD_KIND, eqn.prim)) {
+    // Folded over trailing axes only: each output element is one run of the loop's inner axes.
+    const x = eqn.inputs[0].aval;
+    const axes = [...(eqn.params as { axes: readonly number[] }).axes].sort((a, b) => a - b);
+    return foldable(x.dtype) && axes.length > 0 && axes.every((a, i) => a === x.ndim - axes.length + i);
+  }
   if (eqn.prim === "convert_element_type" || eqn.prim === "bitcast_convert_type") return true;
   return Object.hasOwn(elementwiseOps, eqn.prim) && eqn.inputs.length > 0;
 }
@@ -90,7 +101,17 @@ export function describeGroup(group: FusedGroup): FusedLoop {
   const source = (a: Atom): Source =>
     a instanceof Lit ? { literal: a.value, dtype: a.aval.dtype } : (values.get(a) ?? access(a, contiguous));
 
+  let fold: FusedLoop["fold"];
   for (const eqn of group.eqns) {
+    if (eqn === group.reduction) {
+      if (!group.outputs.includes(eqn.outs[0])) continue; // nothing reads the reduction: no fold
+      const dtype = eqn.inputs[0].aval.dtype;
+      const kind = FOLD_KIND[eqn.prim];
+      members.push({ prim: eqn.prim, fold: kind, op: elementwiseOps.stop_gradient, ins: [dtype], out: dtype, args: [source(eqn.inputs[0])] });
+      values.set(eqn.outs[0], { member: members.length - 1 });
+      fold = { member: members.length - 1, axes: (eqn.params as { axes: readonly number[] }).axes.length };
+      continue;
+    }
     if (eqn.prim === "broadcast_in_dim") {
       const [x] = eqn.inputs;
       const dims = (eqn.params as { broadcastDimensions: readonly number[] }).broadcastDimensions;
@@ -115,8 +136,9 @@ export function describeGroup(group: FusedGroup): FusedLoop {
     accesses.map((a) => `${a.dtype}@${a.strides}`).join(";"),
     members.map((m) => `${m.prim}(${m.ins}):${m.out}<-${m.args.map(sourceKey).join(",")}`).join(";"),
     outputs.join(","),
+    fold ? `fold${fold.axes}` : "",
   ].join("|");
-  return { shape, accesses, members, outputs, outDTypes, key };
+  return { shape, accesses, members, outputs, outDTypes, key, ...(fold ? { fold } : {}) };
 }
 
 const sourceKey = (s: Source): string => ("access" in s ? `a${s.access}` : "member" in s ? `m${s.member}` : `k${s.dtype}:${Object.is(s.literal, -0) ? "-0" : s.literal}`);
@@ -145,6 +167,7 @@ function vectorWidth(loop: FusedLoop): number | null {
   if (width !== 4 && width !== 8) return null;
   if (loop.outDTypes.includes("bool") && width !== 4) return null;
   for (const m of loop.members) {
+    if (m.fold) continue; // every fold has vector code for the dtypes it accepts
     const lane = laneOf(m, width);
     if (!lane || !m.op.simd?.[lane]) return null;
   }
@@ -163,24 +186,41 @@ export function buildFused(m: ModuleBuilder, loop: FusedLoop): void {
   const nPtr = loop.outputs.length + loop.accesses.length;
   const { code: c } = m.func(new Array(nPtr).fill(I32), [], "run");
   const size = loop.shape.reduce((a, b) => a * b, 1);
-  if (size === 0) return;
+  if (size === 0 && !loop.fold) return; // (an empty fold still writes its identity)
   const ptrBytes = [...loop.outDTypes.map((d) => BYTES[d]), ...loop.accesses.map((a) => BYTES[a.dtype])];
   const contiguous = rowMajorStrides(loop.shape);
+  // The folded output advances along the kept (leading) axes only.
+  const kept = loop.shape.length - (loop.fold?.axes ?? 0);
+  const foldOut = loop.fold ? loop.outputs.indexOf(loop.fold.member) : -1;
+  const keptStrides = rowMajorStrides(loop.shape.slice(0, kept));
+  const outStride = (j: number, d: number) => (j !== foldOut ? contiguous[d] : d < kept ? keptStrides[d] : 0) * ptrBytes[j];
   const axes: StridedAxis[] = loop.shape.map((n, d) => ({
     size: n,
-    strides: [...loop.outDTypes.map((_, j) => contiguous[d] * ptrBytes[j]), ...loop.accesses.map((a, k) => a.strides[d] * ptrBytes[loop.outputs.length + k])],
+    strides: [...loop.outDTypes.map((_, j) => outStride(j, d)), ...loop.accesses.map((a, k) => a.strides[d] * ptrBytes[loop.outputs.length + k])],
   }));
-  const merged = mergeAxes(axes);
-  const inner = merged.pop() ?? { size: 1, strides: new Array<number>(nPtr).fill(0) };
-  const width = inner.strides.every((s, j) => s === 0 || s === ptrBytes[j]) ? vectorWidth(loop) : null;
   const ptrs = Array.from({ length: nPtr }, (_, j) => j);
   const gen = new Generator(c, loop, hosts);
   const prologueEnd = c.bytes.length;
-  stridedLoops(c, merged, ptrs, () => gen.inner(inner, width));
+  const outer = mergeAxes(axes.slice(0, kept));
+  const folded = mergeAxes(axes.slice(kept));
+  const inner = (loop.fold ? folded : outer).pop() ?? { size: 1, strides: new Array<number>(nPtr).fill(0) };
+  const width = inner.strides.every((s, j) => s === 0 || s === ptrBytes[j] || j === foldOut) ? vectorWidth(loop) : null;
+  if (!loop.fold) stridedLoops(c, outer, ptrs, () => gen.inner(inner, width));
+  else {
+    const fold = new Fold(c, loop.members[loop.fold.member].fold!, loop.members[loop.fold.member].out, width !== null);
+    gen.fold = fold;
+    stridedLoops(c, outer, ptrs, () => {
+      fold.begin();
+      stridedLoops(c, folded, ptrs, () => gen.inner(inner, width));
+      fold.end(foldOut);
+    });
+  }
   c.bytes.splice(prologueEnd, 0, ...gen.prologue());
 }
 
 class Generator {
+  /** The group's reduction, folding values as they are computed. */
+  fold: Fold | null = null;
   private readonly consts: VectorConsts;
   private readonly scalarLits = new Map<string, number>();
   private readonly prologueCode: number[][] = [];
@@ -232,9 +272,12 @@ class Generator {
     const results: number[] = [];
     for (const m of members) {
       const local = (s: Source): number => ("access" in s ? loaded[s.access] : "member" in s ? results[s.member] : this.scalarLiteral(s.literal, s.dtype));
-      results.push(this.scalarMember(m, m.args.map(local)));
+      if (m.fold) this.fold!.scalar(local(m.args[0]));
+      results.push(m.fold ? -1 : this.scalarMember(m, m.args.map(local)));
     }
-    outputs.forEach((mi, j) => c.get(writes[j]).get(results[mi]).mem(...STORE[members[mi].out]));
+    outputs.forEach((mi, j) => {
+      if (!members[mi].fold) c.get(writes[j]).get(results[mi]).mem(...STORE[members[mi].out]);
+    });
   }
 
   /** One member's scalar code on operand locals; its result in a new local. */
@@ -283,13 +326,20 @@ class Generator {
     for (const m of members) {
       const local = (s: Source): number =>
         "access" in s ? loaded[s.access] : "member" in s ? results[s.member] : this.consts.local(vectorLiteral(s.literal, s.dtype));
+      if (m.fold) {
+        this.fold!.vector(local(m.args[0]));
+        results.push(-1); // a fold has no per-element value
+        continue;
+      }
       const lane = laneOf(m, width)!;
       m.op.simd![lane]!(new VectorEmitter(c, lane, m.args.map(local), this.consts));
       const out = c.local(V128);
       c.set(out);
       results.push(out);
     }
-    outputs.forEach((mi, j) => this.vectorStore(members[mi].out, writes[j], results[mi]));
+    outputs.forEach((mi, j) => {
+      if (!members[mi].fold) this.vectorStore(members[mi].out, writes[j], results[mi]);
+    });
   }
 
   /** A vector of operands; a bool arrives as a lane mask; a zero stride splats one element. */

@@ -5,9 +5,11 @@
  *
  * A fused group is a set of equations whose outputs all have one shape: elementwise
  * primitives whose operands have that shape, plus `broadcast_in_dim`s of values from
- * outside the group (read in place with zero strides, never materialized). The group runs
- * where its last member stood; a value computed inside it is written to memory only if
- * something outside the group (or the program's result) reads it.
+ * outside the group (read in place with zero strides, never materialized), and at most one
+ * reduction of a member's value as its last member (where the backend fuses it: the values
+ * are folded as they are computed). The group runs where its last member stood; a value
+ * computed inside it is written to memory only if something outside the group (or the
+ * program's result) reads it.
  */
 import { type Atom, type Eqn, type Program, Var } from "./program.js";
 import { getPrimitive } from "./registry.js";
@@ -15,7 +17,10 @@ import { getPrimitive } from "./registry.js";
 /** Equations fused into one loop over `shape`. */
 export interface FusedGroup {
   readonly kind: "fused";
+  /** The loop's shape: every member's output shape, the reduction's operand shape. */
   readonly shape: readonly number[];
+  /** A reduction folding a member's value, the group's last member, if it has one. */
+  readonly reduction?: Eqn;
   /** Members in program order. */
   readonly eqns: readonly Eqn[];
   /** Values from outside the group the members read (each once; literals included). */
@@ -35,6 +40,9 @@ export type Step = FusedGroup | SingleStep;
 /** Whether a backend's loop generator can take this equation into a fused group. */
 export type Fusible = (eqn: Eqn) => boolean;
 
+/** Reductions a group may end with (where the backend's `fusible` accepts them). */
+export const FOLDS = new Set(["reduce_sum", "reduce_max", "reduce_min"]);
+
 /** Elementwise primitives with operands and broadcasts of values: what a loop over the output computes. */
 export const fusibleByDefault: Fusible = (eqn) =>
   eqn.prim === "broadcast_in_dim" || (getPrimitive(eqn.prim).family === "elementwise" && eqn.inputs.length > 0);
@@ -44,6 +52,7 @@ const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b
 interface Open {
   shape: readonly number[];
   eqns: Eqn[];
+  reduction?: Eqn;
   /** Creation order: groups that close together are emitted oldest first. */
   readonly order: number;
 }
@@ -76,7 +85,14 @@ export function planFusion(program: Program, fusible: Fusible = fusibleByDefault
 
   for (const eqn of program.eqns) {
     const read = openGroupsRead(eqn);
-    if (!fusible(eqn)) {
+    const folded = FOLDS.has(eqn.prim) && fusible(eqn) ? foldInto(eqn, producer) : undefined;
+    if (folded) {
+      folded.eqns.push(eqn);
+      folded.reduction = eqn;
+      close(folded);
+      continue;
+    }
+    if (!fusible(eqn) || FOLDS.has(eqn.prim)) {
       [...read].sort((a, b) => a.order - b.order).forEach(close);
       steps.push({ kind: "eqn", eqn });
       continue;
@@ -91,6 +107,13 @@ export function planFusion(program: Program, fusible: Fusible = fusibleByDefault
   }
   [...open].sort((a, b) => a.order - b.order).forEach(close);
   return finish(program, steps);
+}
+
+/** The open group a reduction can end: the one computing its operand at the loop's shape. */
+function foldInto(eqn: Eqn, producer: ReadonlyMap<Var, Open>): Open | undefined {
+  const [x] = eqn.inputs;
+  const g = x instanceof Var ? producer.get(x) : undefined;
+  return g && sameShape(g.shape, x.aval.shape) ? g : undefined;
 }
 
 function newGroup(shape: readonly number[], order: number, open: Set<Open>): Open {
@@ -133,7 +156,7 @@ function finish(program: Program, steps: readonly (SingleStep | Open)[]): Step[]
       }
     }
     const outputs = eqns.flatMap((e) => e.outs).filter((v) => returned.has(v) || [...(readers.get(v) ?? [])].some((r) => !members.has(r)));
-    return { kind: "fused", shape: s.shape, eqns, inputs, outputs };
+    return { kind: "fused", shape: s.shape, eqns, inputs, outputs, ...(s.reduction ? { reduction: s.reduction } : {}) };
   });
 }
 
