@@ -69,6 +69,21 @@ describe("planFusion", () => {
     expectOrdered(p, steps);
   });
 
+  it("ends a group with a reduction of its value where the backend folds it, and never starts one with it", () => {
+    const p = stageProgram((x: Tracer) => {
+      const e = lax.exp(lax.mul(x, x));
+      const s = lax.reduceSum(e, [1]); // folds into [mul exp]
+      return [lax.reduceMax(x, [1]), lax.log(s), e];
+    }, [f32(3, 4)]);
+    const steps = planFusion(p, (e) => e.prim.startsWith("reduce_") || e.prim === "mul" || e.prim === "exp" || e.prim === "log");
+    expect(outline(steps)).toEqual(["[mul exp reduce_sum]", "reduce_max", "[log]"]);
+    const [g] = groups(steps);
+    expect(g.reduction).toBe(p.eqns[2]);
+    expect(g.outputs).toEqual([p.eqns[1].outs[0], p.eqns[2].outs[0]]); // e is returned too
+    expect(outline(planFusion(p))).toEqual(["[mul exp]", "reduce_sum", "reduce_max", "[log]"]); // by default nothing folds
+    expectOrdered(p, steps);
+  });
+
   it("respects a backend's choice of what it fuses", () => {
     const p = stageProgram((x: Tracer) => [lax.exp(lax.sin(lax.exp(x)))], [f32(5)]);
     expect(outline(planFusion(p, (e) => e.prim !== "sin"))).toEqual(["[exp]", "sin", "[exp]"]);
