@@ -1,7 +1,7 @@
 /** The core-ir rows of `cond`: evaluation, partial evaluation, DCE. */
 import type { Backend } from "./backend.js";
 import { ConcreteArray } from "./eval.js";
-import { type Slot, runSlots } from "./interpret.js";
+import { type Slot, runClosed } from "./interpret.js";
 import { broadcastInDim } from "./lax.js";
 import { type PartialEvalResult, partialEvalProgram } from "./partial-eval.js";
 import { type ClosedProgram, type Eqn, evalProgram, pruneProgram } from "./program.js";
@@ -18,7 +18,7 @@ export const clampIndex = (index: number, count: number): number => Math.min(Mat
 /** Evaluate: read the index, run only the branch it selects. */
 export function condImpl(backend: Backend<any>, [index, ...operands]: readonly Slot[], { branches }: CondParams): Slot[] {
   const k = clampIndex(backend.read(index.buffer, INDEX)[0], branches.length);
-  return runSlots(branches[k], backend, operands);
+  return runClosed(branches[k], backend, operands);
 }
 
 const INDEX = new ShapedArray([], "int32");

@@ -1,7 +1,7 @@
 /** The core-ir rows of `scan`: evaluation, partial evaluation, DCE. */
 import type { Backend } from "./backend.js";
 import { type AnyTypedArray, allocTyped } from "./dtype.js";
-import { Owned, type Slot, borrow, runSlots } from "./interpret.js";
+import { Owned, type Slot, borrow, runClosed } from "./interpret.js";
 import { type PartialEvalResult, partialEvalProgram } from "./partial-eval.js";
 import { type ClosedProgram, type Eqn, Var, permuteProgram, pruneProgram } from "./program.js";
 import type { Params } from "./registry.js";
@@ -30,7 +30,7 @@ export function scanImpl(backend: Backend<any>, inputs: readonly Slot[], { progr
       const i = reverse ? length - 1 - step : step;
       const xs = xsHost.map((h, j) => ({ buffer: backend.fromTyped(h.slice(i * xAvals[j].size, (i + 1) * xAvals[j].size), xAvals[j]), owned: true }));
       owned.adopt(xs);
-      const outs = runSlots(program, backend, [...consts, ...borrow(carry), ...borrow(xs)]);
+      const outs = runClosed(program, backend, [...consts, ...borrow(carry), ...borrow(xs)]);
       owned.adopt(outs);
       outs.slice(numCarry).forEach((y, j) => ysHost[j].set(backend.read(y.buffer, yAvals[j]), i * yAvals[j].size));
       const next = outs.slice(0, numCarry);

@@ -1,7 +1,7 @@
 /** The core-ir rows of `while`: evaluation, partial evaluation, DCE. */
 import type { Backend } from "./backend.js";
 import { TransformError } from "./errors.js";
-import { Owned, type Slot, borrow, runSlots } from "./interpret.js";
+import { Owned, type Slot, borrow, runClosed } from "./interpret.js";
 import { type PartialEvalResult, partialEvalProgram } from "./partial-eval.js";
 import { type ClosedProgram, type Eqn, pruneProgram } from "./program.js";
 import type { Params } from "./registry.js";
@@ -20,11 +20,11 @@ export function whileImpl(backend: Backend<any>, inputs: readonly Slot[], { cond
   const owned = new Owned(backend);
   try {
     for (;;) {
-      const [pred] = runSlots(cond, backend, [...condConsts, ...borrow(carry)]);
+      const [pred] = runClosed(cond, backend, [...condConsts, ...borrow(carry)]);
       const go = backend.read(pred.buffer, BOOL)[0] !== 0;
       if (pred.owned) backend.release(pred.buffer);
       if (!go) break;
-      const next = runSlots(body, backend, [...bodyConsts, ...borrow(carry)]);
+      const next = runClosed(body, backend, [...bodyConsts, ...borrow(carry)]);
       owned.adopt(next);
       owned.drop(carry, new Set(next.map((s) => s.buffer)));
       carry = next;
