@@ -15,6 +15,12 @@ export const hostMath: Record<string, (...x: number[]) => number> = {
 
 export type KernelFn = (...args: number[]) => number | void;
 
+/** The compiled module behind each cached kernel: worker threads instantiate it again. */
+const modules = new WeakMap<KernelFn, WebAssembly.Module>();
+
+/** The module a kernel from a KernelCache was instantiated from. */
+export const moduleOf = (fn: KernelFn): WebAssembly.Module | undefined => modules.get(fn);
+
 /**
  * Compile a module built by `build` into its exported `run` function, instantiated
  * against the shared memory. Cached by `key`: one compilation per shape/dtype/params.
@@ -30,16 +36,21 @@ export class KernelCache {
     capacity = KERNEL_CACHE_SIZE,
   ) {
     this.cache = new LruCache(capacity);
+    this.shared = typeof SharedArrayBuffer === "function" && memory.buffer instanceof SharedArrayBuffer;
   }
+
+  /** Whether the memory is shared: a module's memory import must say so to link. */
+  private readonly shared: boolean;
 
   get(key: string, build: (m: ModuleBuilder) => void): KernelFn {
     let fn = this.cache.get(key);
     if (!fn) {
       const m = new ModuleBuilder();
       build(m);
-      const module = new WebAssembly.Module(m.encode() as BufferSource);
+      const module = new WebAssembly.Module(m.encode({ sharedMemory: this.shared }) as BufferSource);
       const instance = new WebAssembly.Instance(module, { env: { memory: this.memory }, host: { ...hostMath, ...this.host } });
       fn = instance.exports.run as KernelFn;
+      modules.set(fn, module);
       this.cache.set(key, fn);
     }
     return fn;

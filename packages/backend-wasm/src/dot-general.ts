@@ -1,6 +1,8 @@
 import type { DType, SingleKernelTable, Params, ShapedArray } from "@lintra/core-ir";
 import { type StridedAxis, mergeAxes, rowMajorStrides, stridedLoops } from "./loop-gen.js";
-import { F32_LANES, F64_LANES, I32_LANES, type GemmSpec, type LaneType, buildGemm, gemmScratchBytes } from "./matmul.js";
+import { DEFAULT_TILING, F32_LANES, F64_LANES, I32_LANES, type GemmSpec, type LaneType, buildGemm, gemmScratchBytes } from "./matmul.js";
+import { splitGemm } from "./matmul-split.js";
+import type { SplitTask } from "./thread-pool.js";
 import { BYTES, type WasmBuffer } from "./memory.js";
 import { allocFor, kernelKey, runtime } from "./runtime.js";
 import type { KernelFn } from "./compile.js";
@@ -163,6 +165,50 @@ interface Prepared {
   readonly outer: boolean;
   /** Copies of lhs / rhs into canonical order, where needed. */
   readonly copies: readonly [KernelFn | null, KernelFn | null];
+  /** The product split over n threads, by n, made on first use. */
+  readonly splits: Map<number, Split>;
+}
+
+/** A product split into parts: each part's kernel and byte offsets, and the scratch one part needs. */
+interface Split {
+  readonly parts: readonly { readonly run: KernelFn; readonly offsets: readonly [number, number, number] }[];
+  readonly scratchBytes: number;
+}
+
+/**
+ * Floating-point operations each thread must get for a split to pay: handing a worker
+ * its share and waking this thread afterwards cost about 30 µs of an otherwise idle
+ * core, and 2^22 flops take about 100 µs on one. Smaller shares gain little (a 128³
+ * product would, at best, go 1.4× faster on two threads) and lose when the cores are
+ * busy with other work and the worker wakes late; so 128³ stays on one thread.
+ */
+const MIN_FLOPS_PER_THREAD = 2 ** 22;
+
+const gemmKernel = (dtype: DType, lanes: LaneType, g: GemmSpec): KernelFn =>
+  runtime().kernels.get(`dot_general|${dtype}|${JSON.stringify(g)}`, (m) => buildGemm(m, lanes, g));
+
+/** How many threads this product is worth: enough work for each, and rows or batch members to share. */
+function threadsFor(g: GemmSpec): number {
+  const batch = g.batch.reduce((n, ax) => n * ax.size, 1);
+  const flops = 2 * g.M * g.N * g.K * batch;
+  if (flops < 2 * MIN_FLOPS_PER_THREAD) return 1;
+  const threads = runtime().threads.threads;
+  const units = g.batch.length > 0 ? g.batch[0].size : Math.ceil(g.M / DEFAULT_TILING.mr);
+  return Math.max(1, Math.min(threads, Math.floor(flops / MIN_FLOPS_PER_THREAD), units));
+}
+
+function splitFor(p: Prepared, dtype: DType, threads: number): Split {
+  let split = p.splits.get(threads);
+  if (!split) {
+    const parts = splitGemm(p.plan.gemm, threads, DEFAULT_TILING.mr);
+    const by = p.lanes.bytes;
+    split = {
+      parts: parts.map((q) => ({ run: gemmKernel(dtype, p.lanes, q.spec), offsets: [q.offsets[0] * by, q.offsets[1] * by, q.offsets[2] * by] as const })),
+      scratchBytes: Math.max(...parts.map((q) => gemmScratchBytes(p.lanes, q.spec))),
+    };
+    p.splits.set(threads, split);
+  }
+  return split;
 }
 
 // Planning and building cache keys cost more than a small product: memoise per signature.
@@ -179,9 +225,9 @@ function prepare(avals: ShapedArray[], params: DotParams, out: ShapedArray): Pre
     const outer = plan.gemm.K === 1;
     const run = outer
       ? runtime().kernels.get(`dot_general/outer|${out.dtype}|${JSON.stringify(plan.gemm)}`, (m) => buildOuterProduct(m, out.dtype, plan.gemm))
-      : runtime().kernels.get(`dot_general|${out.dtype}|${JSON.stringify(plan.gemm)}`, (m) => buildGemm(m, lanes, plan.gemm));
+      : gemmKernel(out.dtype, lanes, plan.gemm);
     const copies = [copyKernel(l, plan.lhsPerm), copyKernel(r, plan.rhsPerm)] as const;
-    p = { plan, lanes, scratchBytes: outer ? 0 : gemmScratchBytes(lanes, plan.gemm), run, copies, outer };
+    p = { plan, lanes, scratchBytes: outer ? 0 : gemmScratchBytes(lanes, plan.gemm), run, copies, outer, splits: new Map() };
     prepared.set(key, p);
   }
   return p;
@@ -195,7 +241,8 @@ function dotGeneral(inputs: WasmBuffer[], avals: ShapedArray[], params: DotParam
     mem.view(buf, out.dtype, out.size).fill(0); // an empty sum
     return buf;
   }
-  const { scratchBytes, run, copies, outer } = prepare(avals, params, out);
+  const p = prepare(avals, params, out);
+  const { scratchBytes, run, copies, outer } = p;
   const temps: WasmBuffer[] = [];
   const operand = (i: 0 | 1) => {
     const copy = copies[i];
@@ -210,6 +257,13 @@ function dotGeneral(inputs: WasmBuffer[], avals: ShapedArray[], params: DotParam
     const b = operand(1);
     if (outer) {
       run(buf.ptr, a.ptr, b.ptr);
+      return buf;
+    }
+    const threads = threadsFor(p.plan.gemm);
+    if (threads > 1) {
+      const split = splitFor(p, out.dtype, threads);
+      const tasks = split.parts.map((q): SplitTask => ({ fn: q.run, args: [buf.ptr + q.offsets[0], a.ptr + q.offsets[1], b.ptr + q.offsets[2]] }));
+      runtime().threads.run(tasks, split.scratchBytes);
       return buf;
     }
     const scratch = mem.alloc(scratchBytes);

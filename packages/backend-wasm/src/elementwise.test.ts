@@ -101,7 +101,7 @@ function scalarOnly(prim: string, op: ElementwiseOp, inputs: readonly Input[], o
   const m = new ModuleBuilder();
   buildElementwise(m, prim, op, inputs.map((x) => x.dtype), out, n, false);
   const { mem } = runtime();
-  const run = new WebAssembly.Instance(new WebAssembly.Module(m.encode() as BufferSource), { env: { memory: mem.memory }, host: hostMath })
+  const run = new WebAssembly.Instance(new WebAssembly.Module(m.encode({ sharedMemory: mem.shared }) as BufferSource), { env: { memory: mem.memory }, host: hostMath })
     .exports.run as (...ptrs: number[]) => void;
   const bufs = inputs.map((x) => mem.alloc(n * BYTES[x.dtype]));
   const outBuf = mem.alloc(n * BYTES[out]);

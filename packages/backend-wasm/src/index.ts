@@ -8,6 +8,7 @@ export type { WasmBuffer } from "./memory.js";
 export { sizeClass } from "./memory.js";
 export { ModuleBuilder, Code } from "./wasm/encoder.js";
 export { wasmKernel } from "./kernel.js";
+export { setWasmThreads, wasmThreads } from "./thread-pool.js";
 
 /** Whether this JS engine runs WebAssembly with fixed-width SIMD. */
 export function wasmSimdSupported(): boolean {

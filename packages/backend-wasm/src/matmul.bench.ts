@@ -1,10 +1,13 @@
 import { ConcreteArray, bind1, setBackend } from "@lintra/core-ir";
 import { bench, describe } from "vitest";
-import { wasmBackend } from "./index.js";
+import { setWasmThreads, wasmBackend } from "./index.js";
 
 // float32 matmul through bind, result read back. GFLOP/s = 2n³ / (mean time).
+// One thread unless a row says otherwise (on a machine with other work, the two-thread
+// rows measure the scheduler as much as the kernels).
 
 setBackend(wasmBackend);
+setWasmThreads(1);
 
 const matrix = (rows: number, cols: number, seed: number) =>
   ConcreteArray.fromTyped(Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 12.9898 + seed) * 0.5), [rows, cols], "float32");
@@ -20,6 +23,8 @@ for (const n of [128, 256, 512, 1024]) {
     bench("a · b", () => void (bind1("dot_general", [a, b], MATMUL) as ConcreteArray).readSync(), opts);
     bench("aᵀ · b", () => void (bind1("dot_general", [a, b], TRANSPOSED_LHS) as ConcreteArray).readSync(), opts);
     bench("a · bᵀ", () => void (bind1("dot_general", [a, b], TRANSPOSED_RHS) as ConcreteArray).readSync(), opts);
+    const twoThreads = { ...opts, setup: () => setWasmThreads(2), teardown: () => setWasmThreads(1) };
+    bench("a · b, 2 threads", () => void (bind1("dot_general", [a, b], MATMUL) as ConcreteArray).readSync(), twoThreads);
   });
 }
 

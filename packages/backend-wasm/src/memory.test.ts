@@ -75,4 +75,17 @@ describe("LinearMemory", () => {
     expect(asked).toEqual([32, 16, 8]);
     expect(mem.byteLength).toBe(72 * 65536);
   });
+
+  it("a shared memory grows in place: views taken before stay valid at their length", () => {
+    const mem = new LinearMemory(1, { shared: true });
+    expect(mem.shared).toBe(true);
+    expect(new LinearMemory(1).shared).toBe(false);
+    const first = mem.alloc(16);
+    const before = mem.view(first, "float32", 4);
+    before.set([1, 2, 3, 4]);
+    mem.alloc(MiB); // grows
+    expect(mem.byteLength).toBeGreaterThan(MiB);
+    expect(Array.from(before)).toEqual([1, 2, 3, 4]);
+    expect(Array.from(mem.view(first, "float32", 4))).toEqual([1, 2, 3, 4]);
+  });
 });

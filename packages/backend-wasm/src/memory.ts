@@ -37,8 +37,17 @@ export class LinearMemory {
   private refused = { pages: Infinity, at: 0 };
   liveBytes = 0;
 
-  constructor(initialPages = 256) {
-    this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES });
+  /**
+   * `shared`: back it by a SharedArrayBuffer, so worker threads can run kernels on it
+   * (growth then keeps old views valid at their old length; `view` always takes the
+   * current buffer).
+   */
+  constructor(initialPages = 256, options: { shared?: boolean } = {}) {
+    this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: options.shared ?? false });
+  }
+
+  get shared(): boolean {
+    return typeof SharedArrayBuffer === "function" && this.memory.buffer instanceof SharedArrayBuffer;
   }
 
   get byteLength(): number {

@@ -235,6 +235,9 @@ function foldAccs(c: Code, f: Fold, accs: readonly number[], sacc: number, t: Sc
   }
 }
 
+/** Outputs one block of emitAcrossReduce covers: V vectors of accumulators. */
+const acrossWidth = (f: Fold): number => Math.max(1, Math.min(8, Math.floor(64 / (f.lanes * f.inBytes)) * 2)) * f.lanes;
+
 /**
  * Reduce across rows: the innermost kept axis is contiguous, so vectors run along the
  * output. A block of outputs keeps one accumulator per vector while the reduced axes
@@ -243,8 +246,8 @@ function foldAccs(c: Code, f: Fold, accs: readonly number[], sacc: number, t: Sc
 function emitAcrossReduce(c: Code, f: Fold, plan: ReducePlan, out: number, inp: number): void {
   const J = plan.outer[plan.outer.length - 1];
   const outer = plan.outer.slice(0, -1);
-  const V = Math.max(1, Math.min(8, Math.floor(64 / (f.lanes * f.inBytes)) * 2));
-  const W = V * f.lanes;
+  const W = acrossWidth(f);
+  const V = W / f.lanes;
   const t: Scratch = { a: c.local(f.acc), b: c.local(f.acc) };
   const accs = Array.from({ length: V }, () => c.local(V128));
   const sacc = c.local(f.acc);
@@ -300,14 +303,53 @@ function emitAcrossReduce(c: Code, f: Fold, plan: ReducePlan, out: number, inp: 
   });
 }
 
-function buildReduce(m: ModuleBuilder, kind: Kind, aval: ShapedArray, axes: readonly number[]): void {
-  const f = foldFor(kind, aval.dtype);
-  const plan = planReduce(aval.shape, axes, f.inBytes, f.outBytes);
+/** Whether each output folds a contiguous run (else vectors run along the outputs). */
+const foldsRuns = (f: Fold, plan: ReducePlan): boolean => plan.reduced[plan.reduced.length - 1]?.strides[0] === f.inBytes;
+
+function buildReduce(m: ModuleBuilder, f: Fold, plan: ReducePlan): void {
   const { code: c } = m.func([I32, I32], [], "run");
-  const innerReduced = plan.reduced[plan.reduced.length - 1];
-  if (innerReduced && innerReduced.strides[0] === f.inBytes) emitRunReduce(c, f, plan, 0, 1);
+  if (foldsRuns(f, plan)) emitRunReduce(c, f, plan, 0, 1);
   else if (plan.outer.length > 0 && plan.outer[plan.outer.length - 1].strides[1] === f.inBytes) emitAcrossReduce(c, f, plan, 0, 1);
   else emitAcrossReduce(c, f, { outer: [...plan.outer, { size: 1, strides: [f.outBytes, f.inBytes] }], reduced: plan.reduced }, 0, 1);
+}
+
+/** Input elements below which another thread costs more than it saves (a reduction streams memory). */
+const MIN_ELEMENTS_PER_THREAD = 2 ** 18;
+
+/**
+ * The reduction split over `parts` threads along its outermost kept axis, as plans and
+ * byte offsets [out, in]. Every output is folded exactly as unsplit (where vectors run
+ * along that axis, parts are whole blocks of them), so results are bit-identical.
+ * Null for a reduction to one value: splitting it would change the order of its sum.
+ */
+function splitReduce(f: Fold, plan: ReducePlan, parts: number): { plan: ReducePlan; offsets: [number, number] }[] | null {
+  if (plan.outer.length === 0) return null;
+  const [axis, ...rest] = plan.outer;
+  const unit = !foldsRuns(f, plan) && rest.length === 0 ? acrossWidth(f) : 1;
+  const per = Math.ceil(Math.ceil(axis.size / unit) / parts) * unit;
+  const out: { plan: ReducePlan; offsets: [number, number] }[] = [];
+  for (let start = 0; start < axis.size; start += per) {
+    const part = { size: Math.min(per, axis.size - start), strides: axis.strides };
+    out.push({ plan: { outer: [part, ...rest], reduced: plan.reduced }, offsets: [start * axis.strides[0], start * axis.strides[1]] });
+  }
+  return out;
+}
+
+/** Run a reduction, split over threads when it is large enough to pay. */
+function runReduce(kind: Kind, aval: ShapedArray, axes: readonly number[], outPtr: number, inPtr: number): void {
+  const { kernels, threads } = runtime();
+  const f = foldFor(kind, aval.dtype);
+  const plan = planReduce(aval.shape, axes, f.inBytes, f.outBytes);
+  // a key built by hand: kernelKey's JSON costs more than a small reduction
+  const key = `reduce_${kind}|${aval.dtype}|${aval.shape}|${axes}`;
+  const n = aval.size >= 2 * MIN_ELEMENTS_PER_THREAD ? Math.min(threads.threads, Math.floor(aval.size / MIN_ELEMENTS_PER_THREAD)) : 1;
+  const parts = n > 1 ? splitReduce(f, plan, n) : null;
+  if (!parts || parts.length < 2) return void kernels.get(key, (m) => buildReduce(m, f, plan))(outPtr, inPtr);
+  const tasks = parts.map((p) => ({
+    fn: kernels.get(`${key}|part ${p.plan.outer[0].size}`, (m) => buildReduce(m, f, p.plan)),
+    args: [outPtr + p.offsets[0], inPtr + p.offsets[1]],
+  }));
+  threads.run(tasks);
 }
 
 const reduceKernel =
@@ -315,14 +357,12 @@ const reduceKernel =
   (inputs: WasmBuffer[], [aval]: ShapedArray[], { axes }: { axes: readonly number[] }, out: ShapedArray): WasmBuffer => {
     const buf = allocFor(out);
     if (out.size === 0) return buf;
-    const { mem, kernels } = runtime();
+    const { mem } = runtime();
     if (aval.size === 0) {
       mem.view(buf, out.dtype, out.size).fill(identityValue(kind, aval.dtype));
       return buf;
     }
-    // a key built by hand: kernelKey's JSON costs more than a small reduction
-    const fn = kernels.get(`reduce_${kind}|${aval.dtype}|${aval.shape}|${axes}`, (m) => buildReduce(m, kind, aval, axes));
-    fn(buf.ptr, inputs[0].ptr);
+    runReduce(kind, aval, axes, buf.ptr, inputs[0].ptr);
     return buf;
   };
 

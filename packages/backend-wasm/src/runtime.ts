@@ -1,21 +1,35 @@
 import { type ShapedArray, paramsKey } from "@lintra/core-ir";
 import { KernelCache } from "./compile.js";
 import { BYTES, LinearMemory, type WasmBuffer } from "./memory.js";
+import { ThreadPool, threadSupport } from "./thread-pool.js";
 
-/** The backend's state: one linear memory and the compiled kernels. Created on first use. */
+/** The backend's state: one linear memory, the compiled kernels, the worker threads. Created on first use. */
 export interface Runtime {
   readonly mem: LinearMemory;
   readonly kernels: KernelCache;
+  readonly threads: ThreadPool;
 }
 
 let rt: Runtime | null = null;
 
 export function runtime(): Runtime {
   if (!rt) {
-    const mem = new LinearMemory();
-    rt = { mem, kernels: new KernelCache(mem.memory) };
+    const mem = newMemory();
+    rt = { mem, kernels: new KernelCache(mem.memory), threads: new ThreadPool(mem) };
   }
   return rt;
+}
+
+/** A shared memory where worker threads can run (whether or not they are used yet), else a plain one. */
+function newMemory(): LinearMemory {
+  if (threadSupport() === null) {
+    try {
+      return new LinearMemory(undefined, { shared: true });
+    } catch {
+      // an engine may refuse to reserve a shared memory's maximum; the pool then says why it is off
+    }
+  }
+  return new LinearMemory();
 }
 
 /** Allocate the output buffer of a kernel. */

@@ -206,7 +206,11 @@ export class ModuleBuilder {
     return { code, index: this.imports.length + this.funcs.length - 1 };
   }
 
-  encode(): Uint8Array {
+  /**
+   * The module's bytes. `sharedMemory`: import a shared memory (limits must then name a
+   * maximum: the 65536 pages a 32-bit memory can have, so any shared memory matches).
+   */
+  encode(options: { sharedMemory?: boolean } = {}): Uint8Array {
     const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
     const section = (id: number, body: number[]) => {
       out.push(id);
@@ -232,7 +236,8 @@ export class ModuleBuilder {
     const importBody = vec([{ module: "env", field: "memory", type: -1 }, ...this.imports], (b, imp) => {
       name(b, imp.module);
       name(b, imp.field);
-      if (imp.type < 0) b.push(0x02, 0x00, 0x01); // memory, limits: min 1 page, no max
+      if (imp.type < 0 && options.sharedMemory) b.push(0x02, 0x03, 0x01, 0x80, 0x80, 0x04); // memory, shared, min 1, max 65536
+      else if (imp.type < 0) b.push(0x02, 0x00, 0x01); // memory, limits: min 1 page, no max
       else {
         b.push(0x00);
         uleb(b, imp.type);
