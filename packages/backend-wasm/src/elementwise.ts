@@ -14,7 +14,7 @@ import {
   elementwiseOps,
   splatBytes,
 } from "./elementwise-ops.js";
-import { wasmKernel } from "./kernel.js";
+import { flatWasmKernel, wasmKernel } from "./kernel.js";
 import { BYTES, type WasmBuffer } from "./memory.js";
 import { type Code, F64, I32, type ModuleBuilder, V128, uleb } from "./wasm/encoder.js";
 import { Op, Simd, type ValType } from "./wasm/opcodes.js";
@@ -194,11 +194,11 @@ function buildIota(m: ModuleBuilder, shape: readonly number[], dimension: number
 }
 
 const mapKernel = (prim: ElementwisePrim) =>
-  wasmKernel(prim, (m, avals, _params, out) => buildElementwise(m, prim, elementwiseOps[prim], avals.map((a) => a.dtype), out.dtype, out.size));
+  flatWasmKernel(prim, (m, avals, _params, out) => buildElementwise(m, prim, elementwiseOps[prim], avals.map((a) => a.dtype), out.dtype, out.size));
 
 export const elementwiseKernels: SingleKernelTable<WasmBuffer> = {
   ...(Object.fromEntries(Object.keys(elementwiseOps).map((p) => [p, mapKernel(p as ElementwisePrim)])) as SingleKernelTable<WasmBuffer>),
-  convert_element_type: wasmKernel("convert_element_type", (m, [a], { newDtype }, out) =>
+  convert_element_type: flatWasmKernel("convert_element_type", (m, [a], { newDtype }, out) =>
     buildElementwise(m, "convert_element_type", convertOp(a.dtype, newDtype), [a.dtype], out.dtype, out.size),
   ),
   bitcast_convert_type: wasmKernel("bitcast_convert_type", (m, [a], { newDtype }, out) =>

@@ -1,6 +1,7 @@
 import { type AnyTypedArray, type Backend, ConcreteArray, type DType, type Tracer, jit, lax, setBackend } from "@lintra/core-ir";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { sizeClass, wasmBackend, wasmMemoryStats } from "./index.js";
+import { threadPoolTesting } from "./thread-pool.js";
+import { setWasmThreads, sizeClass, wasmBackend, wasmMemoryStats, wasmThreads } from "./index.js";
 
 /**
  * Compiled programs (`jit` on this backend) against the same functions run eagerly: fused
@@ -137,5 +138,34 @@ describe("wasm compile: reductions folded into the loop that computes their oper
     const empty = arr([], [3, 0]);
     expect(read(jit((x: Tracer) => lax.reduceSum(lax.exp(x), [1]))(empty))).toEqual([0, 0, 0]);
     expect(read(jit((x: Tracer) => lax.reduceMax(lax.exp(x), [1]))(empty))).toEqual([-Infinity, -Infinity, -Infinity]);
+  });
+});
+
+describe("wasm compile: large flat loops on worker threads", () => {
+  it("1, 2 and 4 threads give the same bits", () => {
+    const n = 1_200_003; // parts of whole vectors and one scalar tail
+    const x = arr(ramp(n, 0.001), [n]);
+    const f = jit((x: Tracer) => lax.mul(lax.tanh(lax.add(lax.mul(x, full(1.5, x)), full(0.25, x))), lax.exp(lax.neg(lax.mul(x, x)))));
+    const before = wasmThreads();
+    try {
+      const dispatched: number[] = [];
+      const results = [1, 2, 4].map((t) => {
+        setWasmThreads(t);
+        const before = threadPoolTesting.dispatches;
+        const out = (f(x) as ConcreteArray).readSync().slice();
+        dispatched.push(threadPoolTesting.dispatches - before);
+        return out;
+      });
+      expect(dispatched).toEqual([0, 1, 1]); // one split call handed to workers with 2 and 4 threads
+      expect(results[1]).toEqual(results[0]);
+      expect(results[2]).toEqual(results[0]);
+      const xs = ramp(n, 0.001);
+      for (const i of [0, 1, 262143, 262144, 600001, n - 4, n - 1]) {
+        const want = Math.tanh(xs[i] * 1.5 + 0.25) * Math.exp(-(Math.fround(xs[i]) ** 2));
+        expect(Math.abs(results[0][i] - want)).toBeLessThan(1e-6);
+      }
+    } finally {
+      setWasmThreads(before);
+    }
   });
 });

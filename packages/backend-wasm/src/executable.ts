@@ -17,8 +17,9 @@ import {
   planFusion,
   toTyped,
 } from "@lintra/core-ir";
-import { buildFused, describeGroup, fusibleOnWasm } from "./fused.js";
-import type { IntoKernel } from "./kernel.js";
+import { type FusedLoop, buildFused, describeGroup, flatPart, fusibleOnWasm, isFlat } from "./fused.js";
+import { FLAT_ALIGN, FLAT_MIN_PER_THREAD, type IntoKernel } from "./kernel.js";
+import { splitRange } from "./thread-pool.js";
 import { wasmKernels } from "./kernel-table.js";
 import { BYTES, type WasmBuffer } from "./memory.js";
 import { allocFor, runtime } from "./runtime.js";
@@ -98,9 +99,12 @@ function planProgram(program: Program, backend: Backend<WasmBuffer>): Plan {
           .map((a) => id(a.atom));
         placed.push({ id: outIds[j], bytes: bytesOf(v), def: i, lastUse: lastUse.get(outIds[j]) ?? i, inPlaceOf });
       }
+      const flat = isFlat(loop);
       return (frame) => {
         const outs = outIds.map((o, j) => target(frame, o, s.outputs[j], plan));
-        if (s.outputs.some((v) => v.aval.size > 0)) kernel(...outs.map((b) => b.ptr), ...readIds.map((r) => frame.values[r]!.ptr));
+        const ptrs = [...outs.map((b) => b.ptr), ...readIds.map((r) => frame.values[r]!.ptr)];
+        if (flat && s.outputs[0].aval.size >= 2 * FLAT_MIN_PER_THREAD) runSplit(loop, ptrs);
+        else if (s.outputs.some((v) => v.aval.size > 0)) kernel(...ptrs);
       };
     }
     return singleStep(s.eqn, backend, id, (v) => {
@@ -129,6 +133,24 @@ function planProgram(program: Program, backend: Backend<WasmBuffer>): Plan {
     returned,
   };
   return plan;
+}
+
+/**
+ * A flat loop, in parts on the worker threads where it is large: each part the same loop
+ * over fewer elements, starting at a multiple of FLAT_ALIGN (so every element runs the same
+ * code, and gives the same bits, for any thread count).
+ */
+function runSplit(loop: FusedLoop, ptrs: readonly number[]): void {
+  const { threads, kernels } = runtime();
+  const size = loop.shape.reduce((a, b) => a * b, 1);
+  const ranges = splitRange(threads, size, FLAT_MIN_PER_THREAD, FLAT_ALIGN);
+  const bytes = [...loop.outDTypes.map((d) => BYTES[d]), ...loop.accesses.map((a) => BYTES[a.dtype])];
+  threads.run(
+    ranges.map(([start, end]) => {
+      const part = flatPart(loop, end - start);
+      return { fn: kernels.get(part.key, (m) => buildFused(m, part)), args: ptrs.map((p, j) => p + start * bytes[j]) };
+    }),
+  );
 }
 
 const contiguousStride = (shape: readonly number[], d: number) => shape.slice(d + 1).reduce((a, b) => a * b, 1);

@@ -143,6 +143,20 @@ export function describeGroup(group: FusedGroup): FusedLoop {
 
 const sourceKey = (s: Source): string => ("access" in s ? `a${s.access}` : "member" in s ? `m${s.member}` : `k${s.dtype}:${Object.is(s.literal, -0) ? "-0" : s.literal}`);
 
+/**
+ * Whether the loop reads and writes every element at its own index (no broadcast, no fold):
+ * then any contiguous range of it is the same loop over fewer elements (`flatPart`).
+ */
+export function isFlat(loop: FusedLoop): boolean {
+  const size = loop.shape.reduce((a, b) => a * b, 1);
+  return !loop.fold && loop.accesses.every((a) => a.strides.every((s, d) => s === rowMajorStrides(loop.shape)[d] || loop.shape[d] === 1)) && size > 0;
+}
+
+/** A flat loop over `length` elements: what one thread runs of a split. */
+export function flatPart(loop: FusedLoop, length: number): FusedLoop {
+  return { ...loop, shape: [length], accesses: loop.accesses.map((a) => ({ ...a, strides: [1] })), key: `${loop.key}|part${length}` };
+}
+
 // ---------------------------------------------------------------------------------------
 // SIMD eligibility.
 

@@ -38,13 +38,13 @@ export function wasmKernel<P extends FirstOrderPrim>(prim: P, build: KernelBuild
 export const runParams = (nInputs: number): ValType[] => Array.from({ length: nInputs + 1 }, (): ValType => I32);
 
 /** Elements each thread must get before a flat kernel splits: ~1 MB in and out, ~80 µs of streaming. */
-const FLAT_MIN_PER_THREAD = 2 ** 18;
+export const FLAT_MIN_PER_THREAD = 2 ** 18;
 /**
  * Parts start at multiples of this many elements: every part but the last runs whole
  * SIMD iterations, and the last keeps the unsplit kernel's scalar tail, so each element
  * takes the same code path (and gives the same bits) for any thread count.
  */
-const FLAT_ALIGN = 256;
+export const FLAT_ALIGN = 256;
 
 /**
  * A kernel whose module depends only on the dtypes and the element count, with out[i]
