@@ -4,6 +4,7 @@
 // `node … lintra.ts jit` (with or without a backend) runs every case under `jit`: each function
 // is staged once and handed to the backend as one program; the SGD step is one program from
 // parameters to new parameters, which it donates (JAX's donate_argnums).
+// `threads=N` runs backend-wasm's kernels on N threads (default 1, as the peers here run).
 import { type Backend, getBackend, jit, np, setBackend, valueAndGrad } from "lintra";
 import { CHAIN_A, CHAIN_B, type HostArray, PARAM_NAMES, type ParamName } from "../data.js";
 import { type Params, loss, sgd } from "../mlp.js";
@@ -12,6 +13,7 @@ import { type Peer, packageVersion, runPeer } from "./run.js";
 interface WasmBackendModule {
   wasmBackend?: Backend;
   wasmSimdSupported?: () => boolean;
+  setWasmThreads?: (n: number) => void;
 }
 
 // Not a literal, so that typechecking this package does not compile the backend's sources.
@@ -30,6 +32,7 @@ async function selectBackend(requested: string): Promise<string | undefined> {
       reason = "this engine has no WebAssembly SIMD";
     } else {
       setBackend(mod.wasmBackend ?? "wasm");
+      mod.setWasmThreads?.(threads);
       return undefined;
     }
   } catch (e) {
@@ -42,7 +45,8 @@ async function selectBackend(requested: string): Promise<string | undefined> {
 
 const args = process.argv.slice(2);
 const useJit = args.includes("jit");
-const note = await selectBackend(args.find((a) => a !== "jit") ?? process.env.LINTRA_BACKEND ?? "auto");
+const threads = Number(args.find((a) => a.startsWith("threads="))?.split("=")[1] ?? 1);
+const note = await selectBackend(args.find((a) => a !== "jit" && !a.startsWith("threads=")) ?? process.env.LINTRA_BACKEND ?? "auto");
 const backend = getBackend().name;
 if (note) process.stderr.write(`lintra: running on backend '${backend}' (${note})\n`);
 
@@ -96,11 +100,11 @@ const peer: Peer = {
 
 runPeer(
   {
-    label: `lintra ${backend}${useJit ? " jit" : ""}`,
+    label: `lintra ${backend}${useJit ? " jit" : ""}${threads > 1 && backend === "wasm" ? ` ${threads} threads` : ""}`,
     lib: "lintra",
     version: packageVersion("lintra", import.meta.url),
     backend,
-    threads: "1 (main thread)",
+    threads: backend === "wasm" && threads > 1 ? `${threads} (main thread + worker threads over one shared memory)` : "1 (main thread)",
     ...(note ? { note } : {}),
   },
   peer,
