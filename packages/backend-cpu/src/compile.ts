@@ -1,4 +1,4 @@
-import { type AnyTypedArray, type Backend, type ConcreteArray, type Executable, type Program, bufferOn, compileSource, runSlots } from "@lintra/core-ir";
+import { type AnyTypedArray, type Backend, type ConcreteArray, type Executable, type Program, bufferOn, compileSource, dce, runSlots } from "@lintra/core-ir";
 
 /**
  * `jit`'s programs on backend-cpu: the program written as one JavaScript function by
@@ -9,7 +9,7 @@ import { type AnyTypedArray, type Backend, type ConcreteArray, type Executable, 
  * the program runs kernel by kernel instead.
  */
 export function compileProgram(program: Program, backend: Backend<AnyTypedArray>): Executable<AnyTypedArray> {
-  const { source, constants } = compileSource(program, { fuse: true, constantsAsInput: true });
+  const { source, constants } = compileSource(dce(program), { fuse: true, constantsAsInput: true });
   let fn: (...args: unknown[]) => AnyTypedArray[];
   try {
     fn = new Function(`return ${source}`)();

@@ -11,6 +11,7 @@ import {
   UnsupportedPrimitiveError,
   Var,
   bufferOn,
+  dce,
   getPrimitive,
   implRules,
   planArena,
@@ -58,8 +59,9 @@ const bytesOf = (v: Var) => v.aval.size * BYTES[v.aval.dtype];
 
 /** Compile `program` for the wasm backend. */
 export function compileProgram(program: Program, backend: Backend<WasmBuffer>): Executable<WasmBuffer> {
-  const plan = planProgram(program, backend);
-  return (inputs) => run(program, plan, backend, inputs);
+  const live = dce(program); // what no output needs is never computed
+  const plan = planProgram(live, backend);
+  return (inputs) => run(live, plan, backend, inputs);
 }
 
 function planProgram(program: Program, backend: Backend<WasmBuffer>): Plan {
