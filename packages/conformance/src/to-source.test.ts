@@ -1,4 +1,4 @@
-import { ConcreteArray, type DType, type Program, type Tracer, evalProgram, setBackend, shapeSize, stageProgram, treeFlatten, treeUnflatten, typecheck } from "@lintra/core-ir";
+import { ConcreteArray, type DType, type Program, type Tracer, evalProgram, setBackend, shapeSize, stageProgram, toSource, treeFlatten, treeUnflatten, typecheck } from "@lintra/core-ir";
 import { cpuBackend } from "@lintra/backend-cpu";
 import { jvp } from "@lintra/jvp";
 import { grad } from "@lintra/transpose";
@@ -9,20 +9,22 @@ import { randomValues, seedOf } from "./host-data.js";
 /**
  * `toSource()` of every composite: its program, its gradient program and its JVP program
  * print as standalone JavaScript that, run with `new Function`, gives exactly the numbers
- * lintra's reference backend gives for the same program.
+ * lintra's reference backend gives for the same program, and so does the fused source.
  */
 
 setBackend(cpuBackend);
 const constant: Constant = (values, shape, dtype) => ConcreteArray.fromTyped(values as number[], shape, dtype);
 const isShape = (x: unknown): x is readonly number[] => Array.isArray(x) && x.every((d) => typeof d === "number");
 
+/** Also fused (`{ fuse: true }`, what backend-cpu's `compile` runs): the same numbers, bit for bit. */
 function roundTrip(program: Program, args: readonly ConcreteArray[]): void {
   typecheck(program);
-  const source = program.toSource();
-  expect(source).not.toMatch(/\bimport\b|\brequire\s*\(/);
-  const fn = new Function(`return ${source}`)() as (...xs: ArrayLike<number>[]) => ArrayLike<number>[];
   const expected = evalProgram(program, args).map((o) => Array.from((o as ConcreteArray).readSync()));
-  expect(fn(...args.map((a) => a.readSync())).map((o) => Array.from(o))).toEqual(expected);
+  for (const source of [program.toSource(), toSource(program, { fuse: true })]) {
+    expect(source).not.toMatch(/\bimport\b|\brequire\s*\(/);
+    const fn = new Function(`return ${source}`)() as (...xs: ArrayLike<number>[]) => ArrayLike<number>[];
+    expect(fn(...args.map((a) => a.readSync())).map((o) => Array.from(o))).toEqual(expected);
+  }
 }
 
 describe.each(["float64", "float32"] as DType[])("toSource round-trips every composite in %s", (dtype) => {
