@@ -5,7 +5,7 @@
 // is staged once and handed to the backend as one program; the SGD step is one program from
 // parameters to new parameters, which it donates (JAX's donate_argnums).
 // `threads=N` runs backend-wasm's kernels on N threads (default 1, as the peers here run).
-import { type Backend, getBackend, jit, np, setBackend, valueAndGrad } from "lintra";
+import { type Backend, getBackend, jit, np, setBackend, tidy, valueAndGrad } from "lintra";
 import { CHAIN_A, CHAIN_B, type HostArray, PARAM_NAMES, type ParamName } from "../data.js";
 import { type Params, loss, sgd } from "../mlp.js";
 import { type Peer, packageVersion, runPeer } from "./run.js";
@@ -52,6 +52,12 @@ if (note) process.stderr.write(`lintra: running on backend '${backend}' (${note}
 
 const toArray = (h: HostArray) => np.array(h.data).reshape(h.shape);
 const read = (x: np.Array) => x.dataSync() as Float32Array;
+/**
+ * Run `fn` and copy out what it reads, giving back every array it made, as the tfjs peer's
+ * `tf.tidy` + `dataSync()` do: the timing loop never yields, so without it the results of
+ * thousands of runs would wait for finalizers (and the memory grow) until it ends.
+ */
+const readTidy = <T>(fn: () => T): T => tidy(fn);
 
 const matmul = (a: np.Array, b: np.Array) => np.matmul(a, b);
 const chain = (x: np.Array) => np.tanh(x.mul(CHAIN_A).add(CHAIN_B)).mul(np.exp(x.mul(x).neg()));
@@ -63,13 +69,13 @@ const peer: Peer = {
     const ta = np.array(a).reshape([n, n]);
     const tb = np.array(b).reshape([n, n]);
     const f = maybeJit(matmul);
-    return { run: () => read(f(ta, tb)) };
+    return { run: () => readTidy(() => read(f(ta, tb)).slice()) };
   },
 
   chain(x) {
     const tx = np.array(x);
     const f = maybeJit(chain);
-    return { run: () => read(f(tx)) };
+    return { run: () => readTidy(() => read(f(tx)).slice()) };
   },
 
   mlp(d, lr) {
@@ -83,15 +89,18 @@ const peer: Peer = {
     const step = (p: Params, xs: np.Array, oh: np.Array): Params => sgd(p, eagerLossAndGrad(p, xs, oh)[1] as Params, lr);
     const sgdStep = useJit ? jit(step, { donateArgnums: 0 }) : step;
     return {
-      forward: () => read(forward(params, x, onehot))[0],
-      valueAndGrad() {
-        const [value, g] = lossAndGrad(params, x, onehot);
-        const grads = {} as Record<ParamName, Float32Array>;
-        for (const k of PARAM_NAMES) grads[k] = read((g as Params)[k]);
-        return { loss: read(value)[0], grads };
-      },
+      forward: () => readTidy(() => read(forward(params, x, onehot))[0]),
+      valueAndGrad: () =>
+        readTidy(() => {
+          const [value, g] = lossAndGrad(params, x, onehot);
+          const grads = {} as Record<ParamName, Float32Array>;
+          for (const k of PARAM_NAMES) grads[k] = read((g as Params)[k]).slice();
+          return { loss: read(value)[0], grads };
+        }),
       sgdStep() {
-        params = sgdStep(params, x, onehot);
+        const next = tidy(() => sgdStep(params, x, onehot));
+        for (const k of PARAM_NAMES) params[k].dispose(); // (already given up where donated)
+        params = next;
         for (const k of PARAM_NAMES) read(params[k]);
       },
     };
