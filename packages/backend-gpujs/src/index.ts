@@ -1,10 +1,12 @@
-import { type AnyTypedArray, type Backend, BackendError, DTypeError, type DType, type SingleKernelTable, type ShapedArray, defineBackend, singleOutputKernels } from "@lintra/core-ir";
+import { type Backend, BackendError, type SingleKernelTable, defineBackend, singleOutputKernels } from "@lintra/core-ir";
+import { compileProgram } from "./compile.js";
 import { dotGeneralKernels } from "./dot-general.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { indexingKernels } from "./indexing.js";
 import { movementKernels } from "./movement.js";
 import { reduceKernels } from "./reduce.js";
 import { INT_LIMIT } from "./glsl-ops.js";
+import { DTYPES, fromStored, toStored } from "./stored.js";
 import { type GpujsBuffer, type GpujsMode, Runtime, empty } from "./runtime.js";
 
 export type { GpujsBuffer, GpujsMode } from "./runtime.js";
@@ -30,45 +32,15 @@ export interface GpujsOptions {
 export interface GpujsBackend extends Backend<GpujsBuffer> {
   /** The GL mode kernels run in (starts the GL context; throws BackendError when it is unavailable). */
   readonly mode: GpujsMode;
-  /** Kernels compiled so far (one per primitive, dtype class, shape and params). */
+  /** Kernels compiled and held (one per primitive, dtype class, shape and params, and one per fused kernel source). */
   readonly compiledKernels: number;
-}
-
-const DTYPES: readonly DType[] = ["float32", "int32", "bool"];
-
-/** int32 data enters only if every value is exact in float32 arithmetic; anything else is refused by name. */
-function toStored(data: AnyTypedArray, aval: ShapedArray): Float32Array {
-  if (!DTYPES.includes(aval.dtype)) {
-    throw new DTypeError(`backend 'gpujs' stores float32, int32 and bool only; got an array of dtype ${aval.dtype} (${aval})`);
-  }
-  if (aval.dtype === "int32") {
-    const bad = data.findIndex((v) => !(Math.abs(v) < INT_LIMIT));
-    if (bad >= 0) {
-      throw new DTypeError(
-        `backend 'gpujs' computes int32 in float32, exactly only for |x| < 2^24 = ${INT_LIMIT}; element ${bad} of ${aval} is ${data[bad]}`,
-      );
-    }
-  }
-  return Float32Array.from(data);
-}
-
-/** The stored float32 values as the dtype's typed array; int32/bool poison (NaN) is an error, not a number. */
-function fromStored(values: Float32Array, aval: ShapedArray): AnyTypedArray {
-  if (aval.dtype === "float32") return values;
-  const bad = values.findIndex((v) => v !== v);
-  if (bad >= 0) {
-    throw new DTypeError(
-      `backend 'gpujs': element ${bad} of the ${aval} result left the exact int32 range |x| < 2^24 = ${INT_LIMIT} ` +
-        "(gpu.js computes in float32); the backend refuses to return a rounded value",
-    );
-  }
-  return aval.dtype === "int32" ? Int32Array.from(values) : Uint8Array.from(values);
 }
 
 /**
  * A gpu.js backend. Nothing happens until the first array is made: then the GL context
  * starts (or a BackendError says why it cannot). Kernels are compiled per shape and cached;
- * results stay on the GPU as textures and are read back only when read.
+ * results stay on the GPU as textures and are read back only when read. A jitted program
+ * runs each chain of elementwise operations (with its broadcasts) as one kernel.
  */
 export function createGpujsBackend(options: GpujsOptions = {}): GpujsBackend {
   let runtime: Runtime | null = null;
@@ -80,7 +52,7 @@ export function createGpujsBackend(options: GpujsOptions = {}): GpujsBackend {
     ...dotGeneralKernels(rt),
     ...indexingKernels(rt),
   };
-  const backend = defineBackend<GpujsBuffer>({
+  const backend: Backend<GpujsBuffer> = defineBackend<GpujsBuffer>({
     name: "gpujs",
     dtypes: DTYPES,
     fromTyped: (data, aval) => {
@@ -94,6 +66,8 @@ export function createGpujsBackend(options: GpujsOptions = {}): GpujsBackend {
     },
     release: (buf) => runtime?.release(buf),
     kernels: singleOutputKernels(kernels),
+    // What jit hands over: fused elementwise chains as one kernel each, the rest kernel by kernel.
+    compile: (program) => compileProgram(program, backend, rt),
   });
   return Object.defineProperties(backend, {
     mode: { get: () => rt().mode, enumerable: true },

@@ -8,6 +8,7 @@ import { trackCreated } from "./tidy.js";
 import { type FirstOrderPrim, type HigherOrderPrim, type Params, type Prim, getPrimitive } from "./registry.js";
 import { ShapedArray, type Shape } from "./shape.js";
 import { MainTrace, Trace, Tracer, installEvalTrace } from "./trace.js";
+import { type Program, subPrograms } from "./program.js";
 
 /**
  * An array with data on a backend. It owns its buffer (see memory.ts): the memory is given
@@ -161,6 +162,8 @@ function produced(aval: ShapedArray, backend: Backend<any>, buffer: unknown): Co
  */
 function runImpl<P extends HigherOrderPrim>(backend: Backend<any>, prim: P, args: readonly ConcreteArray[], params: Params<P>, outAvals: ShapedArray[]): ConcreteArray[] {
   const program = (params as { program?: object }).program;
+  const unsupported = unsupportedOperand(backend, prim, args, params);
+  if (unsupported) throw unsupported;
   // `owned`: this call releases the buffer afterwards (a copy); `given`: the rule owns it (donated).
   const ins = args.map((a) => {
     const { buffer, copied } = bufferOn(a.backend, a.buffer, a.aval, backend);
@@ -198,3 +201,26 @@ function runImpl<P extends HigherOrderPrim>(backend: Backend<any>, prim: P, args
 const evalMain = new MainTrace(-1, "eval", (main) => new EvalTrace(main), null);
 const evalTrace: Trace = evalMain.trace;
 installEvalTrace(evalMain);
+
+/**
+ * A dtype the backend does not store, among a higher-order equation's operands: the error
+ * eager evaluation would give, named by the first first-order equation of its sub-programs
+ * that touches that dtype (before any operand is moved to the backend).
+ */
+function unsupportedOperand(backend: Backend<any>, prim: Prim, args: readonly ConcreteArray[], params: unknown): UnsupportedPrimitiveError | null {
+  const missing = args.find((a) => !backend.dtypes.includes(a.aval.dtype))?.aval.dtype;
+  if (!missing) return null;
+  const find = (programs: readonly Program[]): Prim | undefined => {
+    for (const p of programs) {
+      for (const e of p.eqns) {
+        const touches = [...e.inputs, ...e.outs].some((a) => a.aval.dtype === missing);
+        if (getPrimitive(e.prim).higherOrder) {
+          const inner = find(subPrograms(e.params));
+          if (inner) return inner;
+        } else if (touches) return e.prim;
+      }
+    }
+    return undefined;
+  };
+  return new UnsupportedPrimitiveError(find(subPrograms(params)) ?? prim, backend.name, missing);
+}
