@@ -3,12 +3,19 @@ import { type AnyTypedArray, type DType, toTyped } from "./dtype.js";
 import { ConversionError, ReleasedArrayError, UnsupportedPrimitiveError, ValueError } from "./errors.js";
 import { implRules } from "./higher-order.js";
 import type { Slot } from "./interpret.js";
-import { type ReleaseReason, bufferOn, forgetOwner, isDonated, noteProduced, releaseOnCollect, releasedMessage } from "./memory.js";
+import { type Ownership, type ReleaseReason, bufferOn, forgetOwner, isDonated, noteProduced, releaseOnCollect, releasedMessage } from "./memory.js";
 import { trackCreated } from "./tidy.js";
 import { type FirstOrderPrim, type HigherOrderPrim, type Params, type Prim, getPrimitive } from "./registry.js";
-import { ShapedArray, type Shape } from "./shape.js";
+import { ShapedArray, type Shape, scalarAval } from "./shape.js";
 import { MainTrace, Trace, Tracer, installEvalTrace } from "./trace.js";
 import { type Program, subPrograms } from "./program.js";
+
+/**
+ * Below this many bytes outside the JS heap an array carries no hint for the collector: its
+ * wrapper objects (array, aval, buffer handle) take about as much of the JS heap already,
+ * and allocating a hint per scalar costs more than the scalar's kernel.
+ */
+const GC_HINT_MIN_BYTES = 256;
 
 /**
  * An array with data on a backend. It owns its buffer (see memory.ts): the memory is given
@@ -23,17 +30,28 @@ export class ConcreteArray extends Tracer {
    * run too rarely to hand dropped buffers back.
    */
   private gcHint: ArrayBuffer | null = null;
+  /** Whether a finalizer will give the buffer back (see `releaseOnCollect`). */
+  private finalized = false;
 
+  /** @param ownership Who gives the buffer back (see `Ownership`): by default the collector. */
   constructor(
     readonly aval: ShapedArray,
     readonly backend: Backend<any>,
     private readonly _buffer: unknown,
+    ownership: Ownership = "collected",
   ) {
     super(evalTrace);
-    releaseOnCollect(this, backend, _buffer);
+    if (!noteProduced(this, ownership)) this.releaseOnCollect();
     trackCreated(this);
     const external = backend.externalBytes?.(_buffer) ?? 0;
-    if (external > 0) this.gcHint = new ArrayBuffer(external);
+    if (external > GC_HINT_MIN_BYTES) this.gcHint = new ArrayBuffer(external);
+  }
+
+  /** Give the buffer back when this array is garbage collected, unless it is released earlier. */
+  releaseOnCollect(): void {
+    if (this.released || this.finalized) return;
+    releaseOnCollect(this, this.backend, this._buffer);
+    this.finalized = true;
   }
 
   /** Numeric and default conversions are errors that say what to write instead (see Tracer). */
@@ -73,12 +91,12 @@ export class ConcreteArray extends Tracer {
     const buffer = this.buffer;
     this.released = reason;
     this.gcHint = null;
-    forgetOwner(this);
+    if (this.finalized) forgetOwner(this);
     return buffer;
   }
 
   static fromTyped(data: AnyTypedArray | ArrayLike<number>, shape: Shape, dtype: DType, backend: Backend<any> = getBackend()): ConcreteArray {
-    const aval = new ShapedArray(shape, dtype);
+    const aval = shape.length === 0 ? scalarAval(dtype) : new ShapedArray(shape, dtype);
     if (!backend.dtypes.includes(dtype)) {
       throw new UnsupportedPrimitiveError("array", backend.name, dtype);
     }
@@ -91,9 +109,22 @@ export class ConcreteArray extends Tracer {
     return ConcreteArray.fromTyped([Number(value)], [], dtype, backend);
   }
 
+  /** A scalar owned as `ownership` says: a rule's constant, or one made for a JS-number operand. */
+  static scopedScalar(value: number, dtype: DType, ownership: Ownership): ConcreteArray {
+    const backend = getBackend();
+    const aval = scalarAval(dtype);
+    if (!backend.dtypes.includes(dtype)) throw new UnsupportedPrimitiveError("array", backend.name, dtype);
+    return new ConcreteArray(aval, backend, backend.fromTyped(toTyped(dtype, [value]), aval), ownership);
+  }
+
   /** The data, as a fresh typed array. */
   readSync(): AnyTypedArray {
     return this.backend.read(this.buffer, this.aval).slice();
+  }
+
+  /** The first element, read without copying the data (a scalar's value). */
+  readScalar(): number {
+    return this.backend.read(this.buffer, this.aval)[0] as number;
   }
 
   async readAsync(): Promise<AnyTypedArray> {
@@ -119,19 +150,27 @@ export function runKernel<P extends FirstOrderPrim>(
 ): unknown[] {
   const kernel = backend.kernels[prim];
   if (!kernel) throw new UnsupportedPrimitiveError(prim, backend.name);
-  const dtypes = [...outAvals.map((a) => a.dtype), ...inputs.map((t) => t.aval.dtype)];
-  const missing = dtypes.find((d) => !backend.dtypes.includes(d));
-  if (missing) throw new UnsupportedPrimitiveError(prim, backend.name, missing);
-  const ins = inputs.map((c) => bufferOn(c.backend, c.buffer, c.aval, backend));
+  const { dtypes } = backend;
+  for (const a of outAvals) if (!dtypes.includes(a.dtype)) throw new UnsupportedPrimitiveError(prim, backend.name, a.dtype);
+  const n = inputs.length;
+  const avals = new Array<ShapedArray>(n);
+  const buffers = new Array<unknown>(n);
+  let copies: unknown[] | null = null;
+  for (let i = 0; i < n; i++) {
+    const c = inputs[i];
+    avals[i] = c.aval;
+    if (!dtypes.includes(c.aval.dtype)) throw new UnsupportedPrimitiveError(prim, backend.name, c.aval.dtype);
+  }
   try {
-    return kernel(
-      ins.map((i) => i.buffer),
-      inputs.map((c) => c.aval),
-      params,
-      outAvals,
-    );
+    for (let i = 0; i < n; i++) {
+      const c = inputs[i];
+      // Arrays may live on another backend than the one running the kernel.
+      if (c.backend === backend) buffers[i] = c.buffer;
+      else (copies ??= []).push((buffers[i] = bufferOn(c.backend, c.buffer, c.aval, backend).buffer));
+    }
+    return kernel(buffers, avals, params, outAvals);
   } finally {
-    for (const i of ins) if (i.copied) backend.release(i.buffer);
+    if (copies) for (const b of copies) backend.release(b);
   }
 }
 
@@ -150,9 +189,7 @@ class EvalTrace extends Trace {
 
 /** A new array owning `buffer`, remembered as transformation-internal work where it is. */
 function produced(aval: ShapedArray, backend: Backend<any>, buffer: unknown): ConcreteArray {
-  const result = new ConcreteArray(aval, backend, buffer);
-  noteProduced(result);
-  return result;
+  return new ConcreteArray(aval, backend, buffer, "internal");
 }
 
 /**

@@ -4,7 +4,10 @@
  * - An array owns its buffer; the garbage collector's finalizer gives it back when the
  *   array is collected, unless it was released earlier.
  * - A transformation called eagerly releases the intermediates its own rules made (JVP
- *   rules, transposition, linear programs) when it returns: a release scope.
+ *   rules, transposition, linear programs) when it returns: a release scope. The scope
+ *   holds them strongly, so no finalizer could run for them before it ends: they get one
+ *   only if the scope keeps them (registering and unregistering a finalizer per
+ *   intermediate costs more than a scalar kernel).
  * - A compiled program's intermediates are plain buffers, released by the interpreter at
  *   their last use; only at the eval trace do results become arrays (`runImpl` in eval.ts).
  * - `tidy(fn)` releases every array created inside `fn` except those it returns: the way out
@@ -30,7 +33,11 @@ export function releaseOnCollect(owner: object, backend: Backend<any>, buffer: u
   finalizers.register(owner, { backend, buffer }, owner);
 }
 
-/** Forget the finalizer of `owner`: its buffer was released or handed on. */
+/**
+ * Forget the finalizer of `owner`: its buffer was released or handed on. Unregistering
+ * (rather than leaving a cell that does nothing) matters in a loop that never yields: the
+ * registry's cells, and the buffers they name, stay until its cleanup task gets to run.
+ */
 export function forgetOwner(owner: object): void {
   finalizers.unregister(owner);
 }
@@ -61,8 +68,14 @@ export interface Disposable {
   dispose(reason?: ReleaseReason): void;
 }
 
+/** An intermediate a release scope owns: released at its end, or handed to the collector if kept. */
+export interface ScopedArray extends Disposable {
+  /** Give the buffer back when the array is garbage collected (it outlives the scope). */
+  releaseOnCollect(): void;
+}
+
 let internalDepth = 0;
-let scope: Disposable[] | null = null;
+let scope: ScopedArray[] | null = null;
 
 /** Run `fn` as transformation-internal work: arrays its kernels produce may be released. */
 export function asInternal<R>(fn: () => R): R {
@@ -74,9 +87,22 @@ export function asInternal<R>(fn: () => R): R {
   }
 }
 
-/** Called for every array a kernel produces: remembered when it is transformation-internal. */
-export function noteProduced(array: Disposable): void {
-  if (scope && internalDepth > 0) scope.push(array);
+/**
+ * Who owns a new array: the collector (`"collected"`), or an open release scope when the
+ * array is transformation-internal work (`"internal"`: a rule's kernel output or constant)
+ * or, anywhere inside an eager transformation, a scalar made for one primitive's JS-number
+ * operand (`"operand"`: never a result of that primitive, so never reachable otherwise).
+ */
+export type Ownership = "collected" | "internal" | "operand";
+
+/**
+ * Called for every new array: remembered by the open release scope when `ownership` puts it
+ * there (true), else the caller hands it to the collector (false).
+ */
+export function noteProduced(array: ScopedArray, ownership: Ownership): boolean {
+  if (scope === null || ownership === "collected" || (ownership === "internal" && internalDepth === 0)) return false;
+  scope.push(array);
+  return true;
 }
 
 /**
@@ -86,7 +112,7 @@ export function noteProduced(array: Disposable): void {
  */
 export function releaseScope<R>(fn: () => R, keep: (result: R) => Iterable<unknown>): R {
   if (scope !== null || traceDepth() > 0) return fn();
-  const mine: Disposable[] = [];
+  const mine: ScopedArray[] = [];
   scope = mine;
   let result: R;
   try {
@@ -98,7 +124,10 @@ export function releaseScope<R>(fn: () => R, keep: (result: R) => Iterable<unkno
   }
   scope = null;
   const kept = new Set<unknown>(keep(result));
-  for (const a of mine) if (!kept.has(a)) a.dispose("transformation");
+  for (const a of mine) {
+    if (kept.has(a)) a.releaseOnCollect();
+    else a.dispose("transformation");
+  }
   return result;
 }
 

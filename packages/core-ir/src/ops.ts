@@ -1,7 +1,6 @@
 import type { DType } from "./dtype.js";
 import { ConcreteArray } from "./eval.js";
 import { broadcastInDim, convertElementType, reduceSum as reduceSumPrim } from "./lax.js";
-import { noteProduced } from "./memory.js";
 import type { Shape } from "./shape.js";
 import type { Tracer } from "./trace.js";
 
@@ -18,9 +17,7 @@ export const reduceSum = (x: Tracer, axes: readonly number[]) => (axes.length ? 
 
 /** An array of `shape` filled with `value`: a scalar literal broadcast (staged as one equation). */
 export function full(shape: Shape, value: number, dtype: DType): Tracer {
-  const scalar = ConcreteArray.scalar(value, dtype);
-  // A rule's constant is transformation-internal work like its kernels' outputs.
-  noteProduced(scalar);
+  const scalar = ConcreteArray.scopedScalar(value, dtype, "internal");
   return shape.length === 0 ? scalar : broadcastInDim(scalar, shape, []);
 }
 

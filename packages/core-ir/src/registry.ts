@@ -66,7 +66,24 @@ export interface PrimDef<P extends Prim = Prim> extends PrimInfo<P> {
   readonly higherOrder: boolean;
 }
 
-const registry = new Map<string, PrimDef<Prim>>();
+/**
+ * A primitive's last abstract evaluation. Programs apply one primitive to one aval again
+ * and again (a scalar loop, the layers of a network), and the rules are pure functions of
+ * avals and params, so the result is reused instead of running the rules and allocating
+ * new avals for every application.
+ */
+interface LastEval {
+  readonly avals: readonly ShapedArray[];
+  readonly params: unknown;
+  readonly outs: ShapedArray[];
+}
+
+interface Row {
+  readonly def: PrimDef<Prim>;
+  last: LastEval | null;
+}
+
+const registry = new Map<string, Row>();
 
 /** Declare a primitive. Declaring the same name twice is an error (one registry, one row). */
 export function declarePrimitive<P extends Prim>(decl: OneOutputDecl<P> | ManyOutputDecl<P>, higherOrder = false): PrimDef<P> {
@@ -75,14 +92,14 @@ export function declarePrimitive<P extends Prim>(decl: OneOutputDecl<P> | ManyOu
     "abstractEval" in decl ? decl.abstractEval : (avals, params) => [new ShapedArray(decl.shapeRule(avals, params), decl.dtypeRule(avals, params))];
   const { name, family, arity, linearity, linearArgs, doc } = decl;
   const def: PrimDef<P> = { name, family, arity, linearity, linearArgs, doc, abstractEval, higherOrder };
-  registry.set(name, def as unknown as PrimDef<Prim>);
+  registry.set(name, { def: def as unknown as PrimDef<Prim>, last: null });
   return def;
 }
 
 export function getPrimitive<P extends Prim>(name: P): PrimDef<P> {
-  const def = registry.get(name);
-  if (!def) throw new UnknownPrimitiveError(name);
-  return def as unknown as PrimDef<P>;
+  const row = registry.get(name);
+  if (!row) throw new UnknownPrimitiveError(name);
+  return row.def as unknown as PrimDef<P>;
 }
 
 export function isPrimitive(name: string): name is Prim {
@@ -91,16 +108,43 @@ export function isPrimitive(name: string): name is Prim {
 
 /** All declared primitives, in declaration order. */
 export function primitives(): PrimDef<Prim>[] {
-  return [...registry.values()];
+  return [...registry.values()].map((row) => row.def);
 }
 
 /** Abstract evaluation: the output avals of `prim` applied to inputs of these avals. */
+/**
+ * Abstract evaluation: the output avals of `prim` applied to inputs of these avals. The
+ * result is shared between calls with equal avals and the same params: do not mutate it.
+ */
 export function abstractEval<P extends Prim>(prim: P, avals: readonly ShapedArray[], params: Params<P>): ShapedArray[] {
-  const def = getPrimitive(prim);
+  const row = registry.get(prim);
+  if (!row) throw new UnknownPrimitiveError(prim);
+  const { def, last } = row;
+  if (last !== null && sameParams(last.params, params) && sameAvals(last.avals, avals)) return last.outs;
   if (def.arity !== "variadic" && avals.length !== def.arity) {
     throw new ValueError(`${prim}: expected ${def.arity} operands, got ${avals.length}`);
   }
-  return def.abstractEval(avals, params);
+  const outs = Object.freeze(def.abstractEval(avals, params as never)) as ShapedArray[];
+  row.last = { avals: avals.slice(), params, outs };
+  return outs;
+}
+
+function sameAvals(a: readonly ShapedArray[], b: readonly ShapedArray[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !a[i].equals(b[i])) return false;
+  return true;
+}
+
+/** The same params object, or two empty ones (rules write `{}` afresh at every call). */
+function sameParams(a: unknown, b: unknown): boolean {
+  return a === b || (isEmpty(a) && isEmpty(b));
+}
+
+/** A plain object without keys (a class instance may hold state its keys do not show). */
+function isEmpty(params: unknown): boolean {
+  if (typeof params !== "object" || params === null || Object.getPrototypeOf(params) !== Object.prototype) return false;
+  for (const _ in params) return false;
+  return true;
 }
 
 /** The first-order primitives (those with kernels), in declaration order. */

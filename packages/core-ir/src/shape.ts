@@ -29,10 +29,21 @@ export class ShapedArray {
   }
 }
 
+const scalarAvals = new Map<DType, ShapedArray>();
+
+/** The aval of a scalar of `dtype`, one object per dtype (avals are immutable, so it is shared). */
+export function scalarAval(dtype: DType): ShapedArray {
+  let aval = scalarAvals.get(dtype);
+  if (aval === undefined) scalarAvals.set(dtype, (aval = new ShapedArray([], dtype)));
+  return aval;
+}
+
 export const shapeSize = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
 
 export function shapesEqual(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Row-major strides in elements. */

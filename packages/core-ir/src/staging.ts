@@ -7,9 +7,16 @@ import { type MainTrace, Trace, Tracer, newMain } from "./trace.js";
 
 /** A value being staged into a program. */
 export class StagingTracer extends Tracer {
+  /**
+   * @param atom What the program reads for this value: its variable, or the literal of a
+   * concrete scalar from outside (kept on the tracer: a map lookup per use costs more).
+   * @param known The outside value this tracer stands for, if it is one (a constant).
+   */
   constructor(
     trace: StagingTrace,
     readonly aval: ShapedArray,
+    readonly atom: Var | Lit = new Var(aval),
+    readonly known: Tracer | null = null,
   ) {
     super(trace);
   }
@@ -18,10 +25,9 @@ export class StagingTracer extends Tracer {
 /** Collects equations while a function is traced. */
 export class ProgramBuilder {
   readonly eqns: Eqn[] = [];
-  readonly vars = new Map<Tracer, Var>();
-  /** Outside value -> the tracer standing for it here; and back. */
+  /** Outside value -> the tracer standing for it here. */
   readonly constTracers = new Map<Tracer, StagingTracer>();
-  readonly lifted = new Map<Tracer, Tracer>();
+  /** The constants' binders and values, in the order they were first used. */
   readonly consts: [Var, Tracer][] = [];
 
   /**
@@ -30,37 +36,25 @@ export class ProgramBuilder {
    */
   constructor(readonly partialEval: boolean) {}
 
-  varOf(t: Tracer): Var {
-    const v = this.vars.get(t);
-    if (!v) throw new Error("internal: tracer has no variable in this program");
-    return v;
+  /** The atom of one of this program's tracers (throws for any other value). */
+  atomOf(t: Tracer): Var | Lit {
+    if (!(t instanceof StagingTracer) || (t._trace as StagingTrace).builder !== this) throw new Error("internal: tracer has no variable in this program");
+    return t.atom;
   }
-  newVar(t: Tracer): Var {
-    const v = new Var(t.aval);
-    this.vars.set(t, v);
-    return v;
+  varOf(t: Tracer): Var {
+    const a = this.atomOf(t);
+    if (!(a instanceof Var)) throw new Error("internal: tracer has no variable in this program");
+    return a;
   }
 
-  /** The program from `inTracers` to `outTracers`; concrete scalar constants become literals. */
+  /** The program from `inTracers` to `outTracers`; concrete scalar constants are literals. */
   build(inTracers: readonly Tracer[], outTracers: readonly Tracer[]): Program {
-    const constBinders: Var[] = [];
-    const constVals: Tracer[] = [];
-    const literals = new Map<Var, Lit>();
-    for (const [v, val] of this.consts) {
-      if (val instanceof ConcreteArray && val.ndim === 0) literals.set(v, new Lit(val.readSync()[0], val.dtype));
-      else {
-        constBinders.push(v);
-        constVals.push(val);
-      }
-    }
-    const atom = (v: Var): Atom => literals.get(v) ?? v;
-    const eqns = this.eqns.map((e) => ({ ...e, inputs: e.inputs.map((a) => (a instanceof Var ? atom(a) : a)) }));
     return new Program(
-      constBinders,
-      constVals,
+      this.consts.map(([v]) => v),
+      this.consts.map(([, val]) => val),
       inTracers.map((t) => this.varOf(t)),
-      eqns,
-      outTracers.map((t) => atom(this.varOf(t))),
+      this.eqns.slice(),
+      outTracers.map((t) => this.atomOf(t)),
     );
   }
 }
@@ -71,28 +65,29 @@ export class StagingTrace extends Trace {
   }
 
   newArg(aval: ShapedArray): StagingTracer {
-    const t = new StagingTracer(this, aval);
-    this.builder.newVar(t);
-    return t;
+    return new StagingTracer(this, aval);
   }
 
-  /** A value from outside becomes a constant of the program (a literal if it is a concrete scalar). */
+  /**
+   * A value from outside becomes a constant of the program, or a literal if it is a concrete
+   * scalar. Literals are not remembered: holding every scalar a long trace lifts (each
+   * residual of a scalar loop) would keep them all alive until the program is built.
+   */
   lift(val: Tracer): Tracer {
+    if (val instanceof ConcreteArray && val.ndim === 0) return new StagingTracer(this, val.aval, new Lit(val.readScalar(), val.dtype), val);
     const b = this.builder;
     let t = b.constTracers.get(val);
     if (!t) {
-      t = new StagingTracer(this, val.aval);
+      t = new StagingTracer(this, val.aval, undefined, val);
       b.constTracers.set(val, t);
-      b.lifted.set(t, val);
-      b.consts.push([b.newVar(t), val]);
+      b.consts.push([t.atom as Var, val]);
     }
     return t;
   }
 
   processPrimitive<P extends Prim>(prim: P, tracers: Tracer[], params: Params<P>, outAvals: ShapedArray[]): Tracer[] {
-    const b = this.builder;
-    if (b.partialEval && getPrimitive(prim).higherOrder) {
-      const known = tracers.map((t) => b.lifted.get(t) ?? null);
+    if (this.builder.partialEval && getPrimitive(prim).higherOrder) {
+      const known = tracers.map((t) => (t as StagingTracer).known);
       if (known.some((k) => k !== null)) return partialEvalRules[prim as HigherOrderPrim](this, known, tracers, params as never);
     }
     return this.stage(prim, tracers, params, outAvals);
@@ -101,8 +96,15 @@ export class StagingTrace extends Trace {
   /** Record one equation; its outputs are new tracers of this trace. */
   stage<P extends Prim>(prim: P, tracers: readonly Tracer[], params: Params<P>, outAvals: readonly ShapedArray[]): Tracer[] {
     const b = this.builder;
-    const outs = outAvals.map((a) => new StagingTracer(this, a));
-    b.eqns.push({ prim, inputs: tracers.map((t) => b.varOf(this.fullRaise(t))), params, outs: outs.map((o) => b.newVar(o)) } as Eqn);
+    const inputs = new Array<Atom>(tracers.length);
+    for (let i = 0; i < tracers.length; i++) inputs[i] = b.atomOf(this.fullRaise(tracers[i]));
+    const outs = new Array<StagingTracer>(outAvals.length);
+    const outVars = new Array<Var>(outAvals.length);
+    for (let i = 0; i < outAvals.length; i++) {
+      outs[i] = new StagingTracer(this, outAvals[i]);
+      outVars[i] = outs[i].atom as Var;
+    }
+    b.eqns.push({ prim, inputs, params, outs: outVars } as Eqn);
     return outs;
   }
 }

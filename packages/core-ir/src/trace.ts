@@ -125,8 +125,8 @@ export function withDynamic<R>(main: MainTrace, fn: () => R): R {
 
 function findTopTrace(prim: string, args: readonly Tracer[]): Trace {
   let top: MainTrace = dynamic ?? bottom!;
-  for (const a of args) {
-    const main = a._trace.main;
+  for (let i = 0; i < args.length; i++) {
+    const main = args[i]._trace.main;
     if (!main.alive) {
       throw new EscapedTracerError(
         `${prim}: received a tracer of a '${main.name}' transformation that has already finished ` +
@@ -144,13 +144,22 @@ function findTopTrace(prim: string, args: readonly Tracer[]): Trace {
  * process it. Returns one value per output.
  */
 export function bind<P extends Prim>(prim: P, args: readonly Tracer[], params: Params<P>): Tracer[] {
-  args.forEach((a, i) => {
+  // Plain loops: this runs for every primitive, so every closure and array counts.
+  const n = args.length;
+  const avals = new Array<ShapedArray>(n);
+  for (let i = 0; i < n; i++) {
+    const a = args[i];
     if (!(a instanceof Tracer)) throw new ValueError(`${prim}: operand ${i} is ${String(a)}; expected an array`);
-  });
-  const outAvals = abstractEval(prim, args.map((a) => a.aval), params);
+    avals[i] = a.aval;
+  }
+  const outAvals = abstractEval(prim, avals, params);
   const trace = findTopTrace(prim, args);
-  const tracers = args.map((a) => trace.fullRaise(a));
-  return trace.processPrimitive(prim, tracers, params, outAvals).map((t) => t.fullLower());
+  const tracers = new Array<Tracer>(n);
+  for (let i = 0; i < n; i++) tracers[i] = trace.fullRaise(args[i]);
+  const outs = trace.processPrimitive(prim, tracers, params, outAvals);
+  const lowered = new Array<Tracer>(outs.length);
+  for (let i = 0; i < outs.length; i++) lowered[i] = outs[i].fullLower();
+  return lowered;
 }
 
 /** `bind` for a primitive with exactly one output. */

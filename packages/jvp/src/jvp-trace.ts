@@ -26,10 +26,17 @@ export class JVPTrace extends Trace {
   }
 
   processPrimitive<P extends Prim>(prim: P, tracers: Tracer[], params: Params<P>, outAvals: ShapedArray[]): Tracer[] {
-    const jvps = tracers as JVPTracer[];
-    const primals = jvps.map((t) => t.primal);
-    const tangents = jvps.map((t) => (hasTangent(t.aval) ? t.tangent : new Zero(t.aval)));
-    if (tangents.every(isZero) || !outAvals.some(hasTangent)) {
+    const n = tracers.length;
+    const primals = new Array<Tracer>(n);
+    const tangents = new Array<Tangent>(n);
+    let anyTangent = false;
+    for (let i = 0; i < n; i++) {
+      const t = tracers[i] as JVPTracer;
+      primals[i] = t.primal;
+      tangents[i] = hasTangent(t.aval) ? t.tangent : new Zero(t.aval);
+      if (!isZero(tangents[i])) anyTangent = true;
+    }
+    if (!anyTangent || !outAvals.some(hasTangent)) {
       const outs = asInternal(() => bind(prim, primals, params));
       return outs.map((o, i) => new JVPTracer(this, o, new Zero(outAvals[i])));
     }

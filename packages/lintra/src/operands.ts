@@ -22,9 +22,12 @@ export function cast(x: Tracer, dtype: DType): Tracer {
 /** Arrays stay as they are; JS numbers stay weak until the common dtype is known. */
 type Weak = number | Tracer;
 
+// The functions below run for every NumPy-style call, so they use plain loops, not closures.
+
 function commonDType(args: readonly Weak[]): DType {
-  const strong = args.filter((a): a is Tracer => a instanceof Tracer).map((a) => a.dtype);
-  let d: DType = strong.length ? strong.reduce(promoteTypes) : "float32";
+  let d: DType | null = null;
+  for (const a of args) if (a instanceof Tracer) d = d === null ? a.dtype : promoteTypes(d, a.dtype);
+  d ??= "float32";
   for (const a of args) if (typeof a === "number") d = promoteTypes(d, weakDType(a, d));
   return d;
 }
@@ -32,19 +35,36 @@ function commonDType(args: readonly Weak[]): DType {
 /**
  * Operands converted to one dtype: the promoted dtype of the arrays, widened by weak JS
  * numbers, then passed through `adjust` (e.g. ints -> float32 for `divide`).
+ * `numbers`: who owns the scalars made for JS numbers (see `weakScalar`).
  */
-export function promoteArgs(op: string, args: readonly ArrayLike[], adjust: (d: DType) => DType = (d) => d): Tracer[] {
-  const weak = args.map((a): Weak => (typeof a === "number" ? a : asArray(a, op)));
+export function promoteArgs(op: string, args: readonly ArrayLike[], adjust: (d: DType) => DType = (d) => d, numbers: ScalarOwnership = "collected"): Tracer[] {
+  const weak = new Array<Weak>(args.length);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    weak[i] = typeof a === "number" ? a : asArray(a, op);
+  }
   const dtype = adjust(commonDType(weak));
-  return weak.map((a) => (typeof a === "number" ? weakScalar(op, a, dtype) : cast(a, dtype)));
+  const out = new Array<Tracer>(weak.length);
+  for (let i = 0; i < weak.length; i++) {
+    const a = weak[i];
+    out[i] = typeof a === "number" ? weakScalar(op, a, dtype, numbers) : cast(a, dtype);
+  }
+  return out;
 }
 
+/**
+ * `"operand"`: the scalar is only ever an operand of the primitive it is passed to, never
+ * its result (as in `elementwise`), so inside an eager transformation it is released when
+ * the transformation returns, without a finalizer. `"collected"`: an array like any other.
+ */
+type ScalarOwnership = "collected" | "operand";
+
 /** A JS number as a scalar of the operands' dtype; one that int32 cannot hold is refused, as JAX does, not wrapped. */
-function weakScalar(op: string, value: number, dtype: DType): Tracer {
+function weakScalar(op: string, value: number, dtype: DType, ownership: ScalarOwnership): Tracer {
   if (!fitsDType(value, dtype)) {
     throw new ValueError(`${op}: the JS number ${value} is out of range for the ${dtype} operands it meets; expected an integer in [${INT32_MIN}, ${INT32_MAX}] (make the array a float array to compute with it)`);
   }
-  return ConcreteArray.scalar(value, dtype);
+  return ConcreteArray.scopedScalar(value, dtype, ownership);
 }
 
 function fmtShapes(shapes: readonly Shape[]): string {
@@ -54,7 +74,8 @@ function fmtShapes(shapes: readonly Shape[]): string {
 
 /** NumPy broadcasting: align trailing dims; each pair must be equal or contain a 1. */
 export function broadcastShapes(op: string, shapes: readonly Shape[]): number[] {
-  const ndim = Math.max(0, ...shapes.map((s) => s.length));
+  let ndim = 0;
+  for (const s of shapes) ndim = Math.max(ndim, s.length);
   const out = new Array<number>(ndim).fill(1);
   for (const s of shapes) {
     for (let i = 0; i < s.length; i++) {
@@ -69,27 +90,41 @@ export function broadcastShapes(op: string, shapes: readonly Shape[]): number[] 
 
 /** `x` broadcast to `shape` by NumPy's rule (leading dims added, size-1 dims stretched). */
 export function broadcastTo(x: Tracer, shape: Shape, op: string): Tracer {
-  const lead = shape.length - x.ndim;
-  const ok = lead >= 0 && x.shape.every((d, i) => d === 1 || d === shape[lead + i]);
-  if (!ok) throw new ShapeError(`${op}: cannot broadcast an array of shape ${fmtShape(x.shape)} to shape ${fmtShape(shape)}`);
-  if (lead === 0 && x.shape.every((d, i) => d === shape[i])) return x;
-  return lax.broadcastInDim(x, shape, x.shape.map((_, i) => lead + i));
+  const from = x.shape;
+  const lead = shape.length - from.length;
+  let ok = lead >= 0;
+  let same = lead === 0;
+  for (let i = 0; ok && i < from.length; i++) {
+    ok = from[i] === 1 || from[i] === shape[lead + i];
+    same &&= from[i] === shape[i];
+  }
+  if (!ok) throw new ShapeError(`${op}: cannot broadcast an array of shape ${fmtShape(from)} to shape ${fmtShape(shape)}`);
+  if (same) return x;
+  return lax.broadcastInDim(x, shape, from.map((_, i) => lead + i));
 }
 
 /** Operands broadcast to their common shape. */
 export function broadcastArgs(op: string, xs: readonly Tracer[]): Tracer[] {
-  const shape = broadcastShapes(op, xs.map((x) => x.shape));
-  return xs.map((x) => broadcastTo(x, shape, op));
+  const shapes = new Array<Shape>(xs.length);
+  for (let i = 0; i < xs.length; i++) shapes[i] = xs[i].shape;
+  const shape = broadcastShapes(op, shapes);
+  const out = new Array<Tracer>(xs.length);
+  for (let i = 0; i < xs.length; i++) out[i] = broadcastTo(xs[i], shape, op);
+  return out;
 }
 
-/** Promote, broadcast, apply: the pattern behind every NumPy elementwise function. */
+/**
+ * Promote, broadcast, apply: the pattern behind every NumPy elementwise function. `fn`
+ * applies primitives to its operands, so a scalar made for a JS number is only ever an
+ * operand (see `weakScalar`).
+ */
 export function elementwise(
   op: string,
   args: readonly ArrayLike[],
   fn: (...xs: Tracer[]) => Tracer,
   adjust?: (d: DType) => DType,
 ): Tracer {
-  return fn(...broadcastArgs(op, promoteArgs(op, args, adjust)));
+  return fn(...broadcastArgs(op, promoteArgs(op, args, adjust, "operand")));
 }
 
 /** dtype adjusters for `promoteArgs`. */

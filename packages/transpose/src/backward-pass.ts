@@ -1,5 +1,6 @@
 import {
   type Atom,
+  ConcreteArray,
   type Eqn,
   Lit,
   NonLinearError,
@@ -31,12 +32,18 @@ function checkLinearUse(eqn: Eqn, linear: boolean[]): void {
   const def = getPrimitive(eqn.prim);
   // A higher-order primitive is as linear as its body: its transpose rule checks the body.
   if (def.linearity === "body" && transposeRules[eqn.prim]) return;
-  const allowed = (i: number) => def.linearArgs === "all" || def.linearArgs.includes(i);
-  const bad = linear.findIndex((l, i) => l && !allowed(i));
+  const { linearArgs } = def;
+  let bad = -1;
+  let count = 0;
+  for (let i = 0; i < linear.length; i++) {
+    if (!linear[i]) continue;
+    count++;
+    if (bad < 0 && linearArgs !== "all" && !linearArgs.includes(i)) bad = i;
+  }
   if (def.linearity === "none" || bad >= 0) {
     throw new NonLinearError(`transpose: equation ${describe(eqn)} uses a linear variable non-linearly (operand ${Math.max(bad, 0)} of '${eqn.prim}')`);
   }
-  if (def.linearity === "bilinear" && linear.filter(Boolean).length > 1) {
+  if (def.linearity === "bilinear" && count > 1) {
     throw new NonLinearError(`transpose: equation ${describe(eqn)} multiplies two linear variables; the program is not linear`);
   }
   if (!transposeRules[eqn.prim]) throw new NonLinearError(`transpose: primitive '${eqn.prim}' in ${describe(eqn)} has no transpose rule`);
@@ -62,18 +69,25 @@ function runBackward(program: Program, args: readonly (Tracer | UndefinedPrimal)
     else values.set(v, a);
   });
   const isLinear = (a: Atom) => a instanceof Var && linearVars.has(a);
-  const read = (a: Atom): Tracer => (a instanceof Lit ? a.toArray() : values.get(a)!);
+  // A literal read here is a fresh transformation-internal scalar, not the literal's cached
+  // array: an eager release scope gives it back on return, without a finalizer.
+  const read = (a: Atom): Tracer => (a instanceof Lit ? ConcreteArray.scopedScalar(a.value, a.aval.dtype, "internal") : values.get(a)!);
 
+  // Plain loops below: this runs once per equation of long linear programs.
   const linearEqns: Eqn[] = [];
   for (const eqn of program.eqns) {
-    const linear = eqn.inputs.map(isLinear);
-    if (linear.some(Boolean)) {
+    const { inputs, outs } = eqn;
+    let linear: boolean[] | null = null;
+    for (let i = 0; i < inputs.length; i++) {
+      if (isLinear(inputs[i])) (linear ??= new Array<boolean>(inputs.length).fill(false))[i] = true;
+    }
+    if (linear) {
       checkLinearUse(eqn, linear);
-      eqn.outs.forEach((v) => linearVars.add(v));
+      for (const v of outs) linearVars.add(v);
       linearEqns.push(eqn);
     } else {
-      const outs = bind(eqn.prim, eqn.inputs.map(read), eqn.params);
-      eqn.outs.forEach((v, i) => values.set(v, outs[i]));
+      const results = bind(eqn.prim, inputs.map(read), eqn.params);
+      for (let i = 0; i < outs.length; i++) values.set(outs[i], results[i]);
     }
   }
 
@@ -89,16 +103,16 @@ function runBackward(program: Program, args: readonly (Tracer | UndefinedPrimal)
 
   for (let k = linearEqns.length - 1; k >= 0; k--) {
     const eqn = linearEqns[k];
-    if (!eqn.outs.some((v) => ctEnv.has(v))) continue; // symbolic zeros: nothing to propagate
-    const cts = eqn.outs.map((v) => ctEnv.get(v) ?? new Zero(v.aval));
-    eqn.outs.forEach((v) => ctEnv.delete(v));
-    const inputs = eqn.inputs.map((a) => (isLinear(a) ? new UndefinedPrimal(a.aval) : read(a)));
+    const { inputs, outs } = eqn;
+    if (!outs.some((v) => ctEnv.has(v))) continue; // symbolic zeros: nothing to propagate
+    const eqnCts = outs.map((v) => ctEnv.get(v) ?? new Zero(v.aval));
+    for (const v of outs) ctEnv.delete(v);
     const rule = transposeRules[eqn.prim]!;
-    const inCts = rule(cts, inputs, eqn.params as never);
-    eqn.inputs.forEach((a, i) => {
+    const inCts = rule(eqnCts, inputs.map((a) => (isLinear(a) ? new UndefinedPrimal(a.aval) : read(a))), eqn.params as never);
+    for (let i = 0; i < inputs.length; i++) {
       const c = inCts[i];
-      if (isLinear(a) && c) addCt(a as Var, c);
-    });
+      if (c && isLinear(inputs[i])) addCt(inputs[i] as Var, c);
+    }
   }
   return program.inBinders.map((v, i) => (isUndefined(args[i]) ? (ctEnv.get(v) ?? new Zero(v.aval)) : null));
 }
