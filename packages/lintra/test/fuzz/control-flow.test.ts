@@ -20,7 +20,10 @@
  *     grad is a TransformError                 200
  *   total                                     6050
  */
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, it, vi } from "vitest";
+
+// Thousands of programs per test, each staged, compiled and run: minutes on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 300_000 });
 import { setBackend } from "../../src/index.js";
 import { checkAdjoint, checkFiniteDifferences, checkJit, checkLinearize, checkVmap, checkWhileReverseModeIsTypedError, fuzz } from "./checks.js";
 import { caseArb } from "./cases.js";

@@ -10,7 +10,10 @@
  *   jvp = finite differences (smooth ops)  500
  *   total                                 5800
  */
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, it, vi } from "vitest";
+
+// Thousands of programs per test, each staged, compiled and run: minutes on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 300_000 });
 import { setBackend } from "../../src/index.js";
 import { checkAdjoint, checkFiniteDifferences, checkJit, checkVmap, fuzz } from "./checks.js";
 import { caseArb } from "./cases.js";

@@ -9,7 +9,10 @@
  *   ⟨s, H t⟩ = ⟨t, H s⟩ (jvp of grad)           first-order 300, control flow 150
  *   total                                      3150
  */
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, it, vi } from "vitest";
+
+// Thousands of programs per test, each staged, compiled and run: minutes on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 300_000 });
 import { setBackend } from "../../src/index.js";
 import { checkGradUnderJit, checkHessianSymmetry, checkJvpUnderJit, checkVmapOfGrad, fuzz } from "./checks.js";
 import { caseArb } from "./cases.js";
