@@ -47,13 +47,16 @@ export function emit(record: BenchRecord): void {
 
 /**
  * Median (and minimum) wall time of `fn` in ms, after warm-up; at least 5 runs, up to ~2 s.
+ * Warm-up: at least 2 runs and 0.3 s (at most 300 runs), so that the JS engine has optimized
+ * each library's own code before it is timed, however short one run is.
  * BENCH_QUICK=1 (read at each call): a few runs, to try a script out.
  */
 export function measure(fn: () => unknown): { ms: number; minMs: number; runs: number } {
-  const { warmup, minRuns, maxRuns, budgetMs } = process.env.BENCH_QUICK === "1"
-    ? { warmup: 1, minRuns: 2, maxRuns: 3, budgetMs: 100 }
-    : { warmup: 2, minRuns: 5, maxRuns: 31, budgetMs: 2000 };
-  for (let i = 0; i < warmup; i++) fn();
+  const { warmup, warmupMs, minRuns, maxRuns, budgetMs } = process.env.BENCH_QUICK === "1"
+    ? { warmup: 1, warmupMs: 0, minRuns: 2, maxRuns: 3, budgetMs: 100 }
+    : { warmup: 2, warmupMs: 300, minRuns: 5, maxRuns: 31, budgetMs: 2000 };
+  const warmStart = performance.now();
+  for (let i = 0; i < 300 && (i < warmup || performance.now() - warmStart < warmupMs); i++) fn();
   const times: number[] = [];
   const start = performance.now();
   while (times.length < maxRuns && (times.length < minRuns || performance.now() - start < budgetMs)) {
