@@ -35,24 +35,35 @@ export interface SourceOptions {
    * `compileSource` returns them) instead of writing them into the source as literals.
    */
   readonly constantsAsInput?: boolean;
+  /**
+   * Write each first-order equation outside a fused group as a call of an extra last
+   * parameter, `$kernel(k, [operands])`, for the k-th of the equations `compileSource`
+   * returns (a backend passes its own kernel for it) instead of as a loop.
+   */
+  readonly kernelCalls?: boolean;
 }
 
 /** What writing a program needs besides the writer: the options, and the constants read from `$consts`. */
 interface Context {
   readonly options: SourceOptions;
   readonly constants: unknown[];
+  readonly calls: Eqn[];
 }
 
-/** `toSource`'s function, and the constants it reads from `$consts` (with `constantsAsInput`). */
-export function compileSource(program: Program, options: SourceOptions = {}): { source: string; constants: unknown[] } {
+/**
+ * `toSource`'s function, the constants it reads from `$consts` (with `constantsAsInput`) and
+ * the equations it hands to `$kernel` (with `kernelCalls`).
+ */
+export function compileSource(program: Program, options: SourceOptions = {}): { source: string; constants: unknown[]; calls: Eqn[] } {
   const namer = new Namer();
   namer.bindProgram(program);
   const w = new SourceWriter(1);
-  const ctx: Context = { options, constants: [] };
+  const ctx: Context = { options, constants: [], calls: [] };
   writeBody(program, namer, w, ctx);
   const runtime = runtimeSource(w.helpers).flatMap((helper) => [...helper.split("\n").map((l) => "  " + l), ""]);
-  const params = [...program.inBinders.map((v) => namer.name(v)), ...(options.constantsAsInput ? ["$consts"] : [])].join(", ");
-  return { source: [`function (${params}) {`, ...runtime, ...w.lines(), "}"].join("\n"), constants: ctx.constants };
+  const extra = [...(options.constantsAsInput ? ["$consts"] : []), ...(options.kernelCalls ? ["$kernel"] : [])];
+  const params = [...program.inBinders.map((v) => namer.name(v)), ...extra].join(", ");
+  return { source: [`function (${params}) {`, ...runtime, ...w.lines(), "}"].join("\n"), constants: ctx.constants, calls: ctx.calls };
 }
 
 /** Constants, equations, then `return [outputs];`, at the writer's current depth. */
@@ -105,6 +116,10 @@ function writeEquation(eqn: Eqn, namer: Namer, w: SourceWriter, ctx: Context): v
       const writeFunction = (sub: Program, open: (params: readonly string[]) => string, close: string): void =>
         w.block(open(sub.inBinders.map((v) => namer.name(v))), () => writeBody(sub, namer, w, ctx), close);
       return higher({ ins, params: eqn.params as never, outs, w, writeFunction });
+    }
+    if (ctx.options.kernelCalls) {
+      w.line(`const ${outs[0].name} = $kernel(${ctx.calls.push(eqn) - 1}, [${ins.map((x) => x.ref).join(", ")}]);`);
+      return;
     }
     const first = lookup(sourceEmitters, eqn.prim) as SourceEmitter<FirstOrderPrim> | undefined;
     if (!first) throw new TransformError(`toSource: no source emitter for primitive '${eqn.prim}'; add one to the table in core-ir/src/source`);
