@@ -101,12 +101,14 @@ function planProgram(program: Program, backend: Backend<WasmBuffer>): Plan {
           .map((a) => id(a.atom));
         placed.push({ id: outIds[j], bytes: bytesOf(v), def: i, lastUse: lastUse.get(outIds[j]) ?? i, inPlaceOf });
       }
-      const flat = isFlat(loop);
+      // Decided once: whether the loop may run in parts on the threads, and whether it writes anything.
+      const split = isFlat(loop) && s.outputs[0].aval.size >= 2 * FLAT_MIN_PER_THREAD;
+      const writes = s.outputs.some((v) => v.aval.size > 0);
       return (frame) => {
         const outs = outIds.map((o, j) => target(frame, o, s.outputs[j], plan));
         const ptrs = [...outs.map((b) => b.ptr), ...readIds.map((r) => frame.values[r]!.ptr)];
-        if (flat && s.outputs[0].aval.size >= 2 * FLAT_MIN_PER_THREAD) runSplit(loop, ptrs);
-        else if (s.outputs.some((v) => v.aval.size > 0)) kernel(...ptrs);
+        if (split) runSplit(loop, ptrs);
+        else if (writes) kernel(...ptrs);
       };
     }
     return singleStep(s.eqn, backend, id, (v) => {
@@ -125,7 +127,7 @@ function planProgram(program: Program, backend: Backend<WasmBuffer>): Plan {
     })),
   );
   const dying: number[][] = fusion.map(() => []);
-  for (const [v, last] of lastUse) if (last !== Infinity && !arenaValues.some((p) => p.id === v)) dying[last].push(v);
+  for (const [v, last] of lastUse) if (last !== Infinity && !index.has(v)) dying[last].push(v);
   const plan: Plan = {
     ids,
     steps,
