@@ -9,6 +9,8 @@ export function packageConfig(name: string) {
       name,
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
       testTimeout: 60_000,
+      // Setup and teardown (packing, deleting installed trees) run slowly when turbo runs every package at once.
+      hookTimeout: 120_000,
       // A package whose tests are not written yet still reports (0 tests) instead of failing.
       passWithNoTests: true,
       setupFiles: [new URL("./vitest.setup.ts", import.meta.url).pathname],

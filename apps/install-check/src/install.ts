@@ -1,4 +1,5 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,7 +13,8 @@ export interface Installation {
   readonly tarballs: readonly string[];
   /** A fresh project (`"type": "module"`) holding the installed tarballs and the fixtures. */
   readonly app: string;
-  remove(): void;
+  /** Delete the project and the tarballs (a large tree: it takes seconds on a loaded machine). */
+  remove(): Promise<void>;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function packAndInstall(): Promise<Installation> {
   const packages = publishablePackages();
   await build(packages);
   const root = mkdtempSync(join(tmpdir(), "lintra-install-"));
-  const remove = () => rmSync(root, { recursive: true, force: true });
+  const remove = () => rm(root, { recursive: true, force: true });
   try {
     const app = join(root, "app");
     const tarballs = await pack(packages, join(root, "tarballs"));
@@ -33,7 +35,7 @@ export async function packAndInstall(): Promise<Installation> {
     await exec("npm", ["install", ...tarballs, "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: app });
     return { tarballs, app, remove };
   } catch (e) {
-    remove();
+    await remove();
     throw e;
   }
 }

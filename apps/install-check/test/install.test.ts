@@ -18,7 +18,7 @@ beforeAll(async () => {
   installed = await packAndInstall();
 }, 600_000);
 
-afterAll(() => installed?.remove());
+afterAll(() => installed?.remove(), 300_000);
 
 test("tarballs hold no tests, benchmarks or test helpers", async () => {
   for (const tarball of installed.tarballs) {
