@@ -28,6 +28,7 @@ export const cpuBackend: Backend<AnyTypedArray> = defineBackend<AnyTypedArray>({
   fromTyped: (data) => data,
   read: (buf) => buf,
   release: () => {},
+  garbageCollected: true,
   kernels: singleOutputKernels(cpuKernels),
   /** `jit`'s programs as one generated function, elementwise chains fused (see compile.ts). */
   compile: (program: Program) => compileProgram(program, cpuBackend),

@@ -1,4 +1,5 @@
-import type { DType, SingleKernelTable, Params, ShapedArray } from "@lintra/core-ir";
+import type { DType, Eqn, FusedGroup, SingleKernelTable, Params, ShapedArray } from "@lintra/core-ir";
+import { type GemmEpilogue, rowBytes } from "./gemm-epilogue.js";
 import { type StridedAxis, mergeAxes, rowMajorStrides, stridedLoops } from "./loop-gen.js";
 import { DEFAULT_TILING, F32_LANES, F64_LANES, I32_LANES, type GemmSpec, type LaneType, buildGemm, gemmScratchBytes } from "./matmul.js";
 import { splitGemm } from "./matmul-split.js";
@@ -149,6 +150,24 @@ function buildOuterProduct(m: ModuleBuilder, dtype: DType, g: GemmSpec): void {
   });
 }
 
+/** Which code computes a planned product: none (an empty sum is zeros), an outer product, or the GEMM. */
+const pathOf = (g: GemmSpec): "empty" | "outer" | "gemm" => (g.K === 0 ? "empty" : g.K === 1 ? "outer" : "gemm");
+
+/**
+ * Whether this dot_general's kernel applies `group` to its output (the fusion planner's
+ * epilogue test): a 2-D float product run by the GEMM, whose C is the [M, N] output itself,
+ * and a group writing one value of C's dtype over C.
+ */
+export function takesEpilogue(dot: Eqn, group: FusedGroup): boolean {
+  const [l, r] = dot.inputs.map((a) => a.aval);
+  const out = dot.outs[0].aval;
+  if (out.dtype !== "float32" && out.dtype !== "float64") return false;
+  if (l.ndim !== 2 || r.ndim !== 2 || out.ndim !== 2 || out.size === 0) return false;
+  const { gemm } = planDot(l, r, dot.params as DotParams);
+  if (gemm.batch.length > 0 || gemm.M !== out.shape[0] || gemm.N !== out.shape[1] || pathOf(gemm) !== "gemm") return false;
+  return group.outputs.length === 1 && group.outputs[0].aval.dtype === out.dtype;
+}
+
 /** The kernel that copies an operand into `perm` order (null when it is used in place). */
 function copyKernel(aval: ShapedArray, perm: readonly number[] | null): KernelFn | null {
   if (!perm) return null;
@@ -167,11 +186,16 @@ interface Prepared {
   readonly copies: readonly [KernelFn | null, KernelFn | null];
   /** The product split over n threads, by n, made on first use. */
   readonly splits: Map<number, Split>;
+  /** The group the GEMM applies to each finished block of C, if any. */
+  readonly epilogue?: GemmEpilogue;
 }
 
-/** A product split into parts: each part's kernel and byte offsets, and the scratch one part needs. */
+/**
+ * A product split into parts: each part's kernel and the byte offsets of its pointers
+ * (C, A, B, then the epilogue's operands), and the scratch one part needs.
+ */
 interface Split {
-  readonly parts: readonly { readonly run: KernelFn; readonly offsets: readonly [number, number, number] }[];
+  readonly parts: readonly { readonly run: KernelFn; readonly offsets: readonly number[] }[];
   readonly scratchBytes: number;
 }
 
@@ -184,8 +208,10 @@ interface Split {
  */
 const MIN_FLOPS_PER_THREAD = 2 ** 22;
 
-const gemmKernel = (dtype: DType, lanes: LaneType, g: GemmSpec): KernelFn =>
-  runtime().kernels.get(`dot_general|${dtype}|${JSON.stringify(g)}`, (m) => buildGemm(m, lanes, g));
+const gemmKernel = (dtype: DType, lanes: LaneType, g: GemmSpec, epilogue?: GemmEpilogue): KernelFn =>
+  runtime().kernels.get(`dot_general|${dtype}|${JSON.stringify(g)}${epilogue ? `|epilogue|${epilogue.key}` : ""}`, (m) =>
+    buildGemm(m, lanes, g, DEFAULT_TILING, epilogue),
+  );
 
 /** How many threads this product is worth: enough work for each, and rows or batch members to share. */
 function threadsFor(g: GemmSpec): number {
@@ -202,8 +228,11 @@ function splitFor(p: Prepared, dtype: DType, threads: number): Split {
   if (!split) {
     const parts = splitGemm(p.plan.gemm, threads, DEFAULT_TILING.mr);
     const by = p.lanes.bytes;
+    const e = p.epilogue;
+    // An epilogue operand of a part starts at the part's first row (a row-broadcast one stays put).
+    const operandOffsets = (row: number) => (e ? e.operands.map((k) => row * rowBytes(e, k)) : []);
     split = {
-      parts: parts.map((q) => ({ run: gemmKernel(dtype, p.lanes, q.spec), offsets: [q.offsets[0] * by, q.offsets[1] * by, q.offsets[2] * by] as const })),
+      parts: parts.map((q) => ({ run: gemmKernel(dtype, p.lanes, q.spec, e), offsets: [...q.offsets.map((o) => o * by), ...operandOffsets(q.row)] })),
       scratchBytes: Math.max(...parts.map((q) => gemmScratchBytes(p.lanes, q.spec))),
     };
     p.splits.set(threads, split);
@@ -214,34 +243,52 @@ function splitFor(p: Prepared, dtype: DType, threads: number): Split {
 // Planning and building cache keys cost more than a small product: memoise per signature.
 const prepared = new Map<string, Prepared>();
 
-function prepare(avals: ShapedArray[], params: DotParams, out: ShapedArray): Prepared {
+function prepare(avals: ShapedArray[], params: DotParams, out: ShapedArray, epilogue?: GemmEpilogue): Prepared {
   const [l, r] = avals;
-  const key = `${out.dtype}|${l.shape}|${r.shape}|${params.lhsContracting}|${params.rhsContracting}|${params.lhsBatch}|${params.rhsBatch}`;
+  const signature = `${out.dtype}|${l.shape}|${r.shape}|${params.lhsContracting}|${params.rhsContracting}|${params.lhsBatch}|${params.rhsBatch}`;
+  const key = epilogue ? `${signature}|epilogue|${epilogue.key}` : signature;
   let p = prepared.get(key);
   if (!p) {
     const lanes = LANES[out.dtype];
     if (!lanes) throw new Error(`internal: dot_general has no wasm kernel for ${out.dtype}`);
     const plan = planDot(l, r, params);
-    const outer = plan.gemm.K === 1;
+    const outer = pathOf(plan.gemm) === "outer";
+    if (epilogue && (outer || plan.gemm.batch.length > 0)) throw new Error("internal: only the GEMM of a 2-D product takes an epilogue");
     const run = outer
       ? runtime().kernels.get(`dot_general/outer|${out.dtype}|${JSON.stringify(plan.gemm)}`, (m) => buildOuterProduct(m, out.dtype, plan.gemm))
-      : gemmKernel(out.dtype, lanes, plan.gemm);
+      : gemmKernel(out.dtype, lanes, plan.gemm, epilogue);
     const copies = [copyKernel(l, plan.lhsPerm), copyKernel(r, plan.rhsPerm)] as const;
-    p = { plan, lanes, scratchBytes: outer ? 0 : gemmScratchBytes(lanes, plan.gemm), run, copies, outer, splits: new Map() };
+    p = { plan, lanes, scratchBytes: outer ? 0 : gemmScratchBytes(lanes, plan.gemm), run, copies, outer, splits: new Map(), ...(epilogue ? { epilogue } : {}) };
     prepared.set(key, p);
   }
   return p;
 }
 
-function dotGeneral(inputs: WasmBuffer[], avals: ShapedArray[], params: DotParams, out: ShapedArray): WasmBuffer {
-  const buf = allocFor(out);
+/** An epilogue to run on the product, and its operands' pointers (in `operands` order). */
+export interface EpilogueCall {
+  readonly epilogue: GemmEpilogue;
+  readonly operands: readonly number[];
+}
+
+/** Counts products run with an epilogue (tests check that one was planned and run). */
+export const gemmEpilogueTesting = { runs: 0 };
+
+/**
+ * The product of `inputs` into `into` (or a new buffer); with an epilogue (a product that
+ * `takesEpilogue`), the buffer holds the epilogue's output instead.
+ */
+export function dotGeneral(inputs: WasmBuffer[], avals: ShapedArray[], params: DotParams, out: ShapedArray, into?: WasmBuffer, call?: EpilogueCall): WasmBuffer {
+  const buf = into ?? allocFor(out);
   if (out.size === 0) return buf;
   const { mem } = runtime();
   if (avals[0].shape.some((d, i) => d === 0 && params.lhsContracting.includes(i))) {
+    if (call) throw new Error("internal: an empty product takes no epilogue");
     mem.view(buf, out.dtype, out.size).fill(0); // an empty sum
     return buf;
   }
-  const p = prepare(avals, params, out);
+  const p = prepare(avals, params, out, call?.epilogue);
+  const extra = call?.operands ?? [];
+  if (call) gemmEpilogueTesting.runs++;
   const { scratchBytes, run, copies, outer } = p;
   const temps: WasmBuffer[] = [];
   const operand = (i: 0 | 1) => {
@@ -262,13 +309,14 @@ function dotGeneral(inputs: WasmBuffer[], avals: ShapedArray[], params: DotParam
     const threads = threadsFor(p.plan.gemm);
     if (threads > 1) {
       const split = splitFor(p, out.dtype, threads);
-      const tasks = split.parts.map((q): SplitTask => ({ fn: q.run, args: [buf.ptr + q.offsets[0], a.ptr + q.offsets[1], b.ptr + q.offsets[2]] }));
+      const ptrs = [buf.ptr, a.ptr, b.ptr, ...extra];
+      const tasks = split.parts.map((q): SplitTask => ({ fn: q.run, args: ptrs.map((ptr, j) => ptr + q.offsets[j]) }));
       runtime().threads.run(tasks, split.scratchBytes);
       return buf;
     }
     const scratch = mem.alloc(scratchBytes);
     temps.push(scratch);
-    run(buf.ptr, a.ptr, b.ptr, scratch.ptr);
+    run(buf.ptr, a.ptr, b.ptr, ...extra, scratch.ptr);
   } finally {
     for (const t of temps) mem.release(t);
   }

@@ -167,6 +167,27 @@ export interface ElementwiseOp {
   readonly hosts?: readonly string[];
   /** SIMD code per lane shape; a bool operand of a wider-lane op arrives as a lane mask. */
   readonly simd?: Partial<Record<Lane, VectorCode>>;
+  /**
+   * float32 operands take the f32x4 code in scalar loops too (on a splatted vector, lane 0):
+   * for ops whose SIMD code is an approximation of its own (math-simd.ts), so that every
+   * element gives the same bits whichever loop computes it (vector body, scalar tail, a fused
+   * scalar loop, single kernel or compiled program).
+   */
+  readonly scalarFromSimd?: boolean;
+}
+
+/** Whether `op` on `value` operands runs its f32x4 code in scalar loops (see `scalarFromSimd`). */
+export const scalarViaSimd = (op: ElementwiseOp, value: DType): boolean => op.scalarFromSimd === true && value === "float32";
+
+/** Push `op` for float32 operands in `args` (f32 locals) through its f32x4 code: lane 0 of a splat. */
+export function emitScalarViaSimd(c: Code, op: ElementwiseOp, args: readonly number[]): void {
+  const vectors = args.map((a) => {
+    const v = c.local(V128);
+    c.get(a).simd(Simd.f32x4_splat).set(v);
+    return v;
+  });
+  op.simd!.f32x4!(new VectorEmitter(c, "f32x4", vectors));
+  c.lane(Simd.f32x4_extract_lane, 0);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -345,7 +366,7 @@ export const elementwiseOps = {
   floor: floatInst("floor", 1),
   ceil: floatInst("ceil", 1),
   round: { arity: 1, float: round, simd: lanes(roundVec, "f32x4", "f64x2") },
-  exp: { ...host("exp"), simd: { f32x4: expF32x4 } },
+  exp: { ...host("exp"), simd: { f32x4: expF32x4 }, scalarFromSimd: true },
   log: host("log"),
   log1p: host("log1p"),
   expm1: host("expm1"),
@@ -359,8 +380,8 @@ export const elementwiseOps = {
   atan: host("atan"),
   sinh: host("sinh"),
   cosh: host("cosh"),
-  tanh: { ...host("tanh"), simd: { f32x4: tanhF32x4 } },
-  logistic: { arity: 1, float: logistic, viaF64: true, hosts: ["exp"], simd: { f32x4: logisticF32x4 } },
+  tanh: { ...host("tanh"), simd: { f32x4: tanhF32x4 }, scalarFromSimd: true },
+  logistic: { arity: 1, float: logistic, viaF64: true, hosts: ["exp"], simd: { f32x4: logisticF32x4 }, scalarFromSimd: true },
   erf: host("erf"),
   is_finite: {
     arity: 1,

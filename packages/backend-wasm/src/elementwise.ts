@@ -12,6 +12,8 @@ import {
   bitcastOp,
   convertOp,
   elementwiseOps,
+  emitScalarViaSimd,
+  scalarViaSimd,
   splatBytes,
 } from "./elementwise-ops.js";
 import { flatWasmKernel, wasmKernel } from "./kernel.js";
@@ -124,7 +126,8 @@ function vectorBody(c: Code, op: ElementwiseOp, layout: Layout, groups: number, 
 
 function scalarBody(c: Code, prim: string, op: ElementwiseOp, layout: Layout, hosts: ReadonlyMap<string, number>): void {
   const { ins, out, value } = layout;
-  const viaF64 = op.viaF64 === true && value === "float32";
+  const shared = scalarViaSimd(op, value);
+  const viaF64 = op.viaF64 === true && value === "float32" && !shared;
   const promoted = (d: DType) => viaF64 && d === "float32";
   const locals = ins.map((d) => c.local(promoted(d) ? F64 : VALTYPE[NUM[d]]));
   ins.forEach((d, k) => {
@@ -133,7 +136,8 @@ function scalarBody(c: Code, prim: string, op: ElementwiseOp, layout: Layout, ho
     c.set(locals[k]);
   });
   c.get(0);
-  scalarCode(prim, op, value)(new ScalarEmitter(c, viaF64 ? "f64" : NUM[value], locals, hosts));
+  if (shared) emitScalarViaSimd(c, op, locals);
+  else scalarCode(prim, op, value)(new ScalarEmitter(c, viaF64 ? "f64" : NUM[value], locals, hosts));
   if (viaF64 && out === "float32") c.op(Op.f32_demote_f64);
   c.mem(...STORE[out]);
 }

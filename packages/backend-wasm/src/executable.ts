@@ -7,7 +7,9 @@ import {
   type HigherOrderPrim,
   Lit,
   type Program,
+  type SingleStep,
   type Slot,
+  type Step,
   UnsupportedPrimitiveError,
   Var,
   bufferOn,
@@ -19,6 +21,8 @@ import {
   toTyped,
 } from "@lintra/core-ir";
 import { type FusedLoop, buildFused, describeGroup, flatPart, fusibleOnWasm, isFlat } from "./fused.js";
+import { dotGeneral, takesEpilogue } from "./dot-general.js";
+import { describeEpilogue } from "./gemm-epilogue.js";
 import { FLAT_ALIGN, FLAT_MIN_PER_THREAD, type IntoKernel } from "./kernel.js";
 import { splitRange } from "./thread-pool.js";
 import { wasmKernels } from "./kernel-table.js";
@@ -31,6 +35,7 @@ import { allocFor, runtime } from "./runtime.js";
  * the place of an operand that dies where it is computed), outputs written straight into
  * the buffers handed back. What cannot go to the arena (a higher-order equation's results,
  * a kernel that allocates its own output) lives in buffers released at their last use.
+ * A fused group that finishes a 2-D product runs inside the product's GEMM, as its epilogue.
  */
 
 /** Where a run finds values: buffers by value id, and which of them the run must give back. */
@@ -57,6 +62,13 @@ interface Plan {
 
 const bytesOf = (v: Var) => v.aval.size * BYTES[v.aval.dtype];
 
+/** The steps a program runs as on this backend: fused loops, products with their epilogues, single kernels. */
+export const planSteps = (program: Program): Step[] => planFusion(program, fusibleOnWasm, { epilogue: takesEpilogue });
+
+/** The equations a step runs, and the values it writes (a product with an epilogue writes the epilogue's). */
+const stepEqns = (s: Step) => (s.kind === "fused" ? s.eqns : [s.eqn, ...(s.epilogue?.eqns ?? [])]);
+const stepWrites = (s: Step) => (s.kind === "fused" ? s.outputs : (s.epilogue?.outputs ?? s.eqn.outs));
+
 /** Compile `program` for the wasm backend. */
 export function compileProgram(program: Program, backend: Backend<WasmBuffer>): Executable<WasmBuffer> {
   const live = dce(program); // what no output needs is never computed
@@ -69,18 +81,17 @@ function planProgram(program: Program, backend: Backend<WasmBuffer>): Plan {
   const id = (v: Var) => ids.get(v) ?? (ids.set(v, ids.size), ids.size - 1);
   program.constBinders.forEach(id);
   program.inBinders.forEach(id);
-  const fusion = planFusion(program, fusibleOnWasm);
+  const fusion = planSteps(program);
   const returned = new Set(program.outs.filter((a): a is Var => a instanceof Var).map(id));
 
   // Liveness: the step that writes each value and the last that reads it.
   const def = new Map<number, number>();
   const lastUse = new Map<number, number>();
   fusion.forEach((s, i) => {
-    const eqns = s.kind === "fused" ? s.eqns : [s.eqn];
-    const written = s.kind === "fused" ? s.outputs : s.eqn.outs;
-    for (const e of eqns) for (const a of e.inputs) if (a instanceof Var && ids.has(a)) lastUse.set(ids.get(a)!, i);
+    const written = stepWrites(s);
+    for (const e of stepEqns(s)) for (const a of e.inputs) if (a instanceof Var && ids.has(a)) lastUse.set(ids.get(a)!, i);
     for (const v of written) def.set(id(v), i);
-    if (s.kind === "eqn") for (const v of s.eqn.outs) if (!lastUse.has(id(v))) lastUse.set(id(v), i);
+    if (s.kind === "eqn") for (const v of written) if (!lastUse.has(id(v))) lastUse.set(id(v), i);
   });
   for (const v of returned) lastUse.set(v, Infinity);
 
@@ -110,6 +121,10 @@ function planProgram(program: Program, backend: Backend<WasmBuffer>): Plan {
         if (split) runSplit(loop, ptrs);
         else if (writes) kernel(...ptrs);
       };
+    }
+    if (s.epilogue) {
+      // Never in place of an operand: the GEMM writes C there before the epilogue reads the operands.
+      return productStep(s, id, (v) => placed.push({ id: id(v), bytes: bytesOf(v), def: i, lastUse: lastUse.get(id(v)) ?? i, inPlaceOf: [] }), () => plan);
     }
     return singleStep(s.eqn, backend, id, (v) => {
       if (!getPrimitive(s.eqn.prim).higherOrder) placed.push({ id: id(v), bytes: bytesOf(v), def: i, lastUse: lastUse.get(id(v)) ?? i, inPlaceOf: [] });
@@ -173,7 +188,7 @@ function singleStep(eqn: Eqn, backend: Backend<WasmBuffer>, id: (v: Var) => numb
   const outIds = eqn.outs.map(id);
   const avals = eqn.inputs.map((a) => a.aval);
   const outAvals = eqn.outs.map((v) => v.aval);
-  const readers = eqn.inputs.map((a) => (a instanceof Lit ? literalReader(a) : ((ids) => (f: Frame) => f.values[ids]!)(id(a))));
+  const readers = eqn.inputs.map((a) => readerOf(a, id));
   if (getPrimitive(eqn.prim).higherOrder) {
     const rule = implRules[eqn.prim as HigherOrderPrim];
     return (frame) => {
@@ -212,7 +227,37 @@ function singleStep(eqn: Eqn, backend: Backend<WasmBuffer>, id: (v: Var) => numb
   };
 }
 
+/** A dot_general and the group that finishes its output, one GEMM kernel writing the group's output. */
+function productStep(s: SingleStep, id: (v: Var) => number, place: (v: Var) => void, plan: () => Plan): StepRun {
+  const { eqn } = s;
+  const group = s.epilogue!;
+  const epilogue = describeEpilogue(group, eqn.outs[0]);
+  const [out] = group.outputs;
+  const outId = id(out);
+  const avals = eqn.inputs.map((a) => a.aval);
+  const readers = eqn.inputs.map((a) => readerOf(a, id));
+  const operandIds = epilogue.operands.map((k) => id(epilogue.loop.accesses[k].atom));
+  place(out);
+  return (frame) => {
+    const temps: WasmBuffer[] = [];
+    try {
+      const ins = readers.map((r) => r(frame, temps));
+      const into = target(frame, outId, out, plan());
+      const operands = operandIds.map((o) => frame.values[o]!.ptr);
+      dotGeneral(ins, avals, eqn.params as never, eqn.outs[0].aval, into, { epilogue, operands });
+    } finally {
+      for (const t of temps) runtime().mem.release(t);
+    }
+  };
+}
+
 type Reader = (frame: Frame, temps: WasmBuffer[]) => WasmBuffer;
+
+const readerOf = (a: Lit | Var, id: (v: Var) => number): Reader => {
+  if (a instanceof Lit) return literalReader(a);
+  const vid = id(a);
+  return (frame) => frame.values[vid]!;
+};
 
 /** A literal operand of a kernel: a one-element buffer for the call. */
 function literalReader(lit: Lit): Reader {

@@ -14,13 +14,15 @@ import {
   bitcastOp,
   convertOp,
   elementwiseOps,
+  emitScalarViaSimd,
+  scalarViaSimd,
   splatBytes,
 } from "./elementwise-ops.js";
 import { FOLD_KIND, Fold, type FoldKind, foldable } from "./fused-fold.js";
-import { type StridedAxis, addTo, forLoop, mergeAxes, rowMajorStrides, stridedLoops } from "./loop-gen.js";
+import { type Bound, type StridedAxis, addTo, forLoop, inLocal, mergeAxes, rowMajorStrides, stridedLoops } from "./loop-gen.js";
 import { BYTES } from "./memory.js";
 import { Code, F64, I32, type ModuleBuilder, V128 } from "./wasm/encoder.js";
-import { Op, Simd } from "./wasm/opcodes.js";
+import { Op, Simd, type ValType } from "./wasm/opcodes.js";
 
 /*
  * Fused elementwise loops: a group of equations (see core-ir's planFusion) becomes one loop
@@ -191,12 +193,18 @@ function vectorWidth(loop: FusedLoop): number | null {
 // ---------------------------------------------------------------------------------------
 // Code generation.
 
-/** Emit `run(out0, …, access0, …)` for `loop`. */
-export function buildFused(m: ModuleBuilder, loop: FusedLoop): void {
+/** Import the host functions the loop's members call (before any function of the module). */
+export function importHosts(m: ModuleBuilder, loop: FusedLoop): Map<string, number> {
   const hosts = new Map<string, number>();
   for (const member of loop.members) {
     for (const h of member.op.hosts ?? []) if (!hosts.has(h)) hosts.set(h, m.importFunc("host", h, new Array(hostMath[h].length).fill(F64), [F64]));
   }
+  return hosts;
+}
+
+/** Emit `run(out0, …, access0, …)` for `loop`. */
+export function buildFused(m: ModuleBuilder, loop: FusedLoop): void {
+  const hosts = importHosts(m, loop);
   const nPtr = loop.outputs.length + loop.accesses.length;
   const { code: c } = m.func(new Array(nPtr).fill(I32), [], "run");
   const size = loop.shape.reduce((a, b) => a * b, 1);
@@ -219,17 +227,49 @@ export function buildFused(m: ModuleBuilder, loop: FusedLoop): void {
   const folded = mergeAxes(axes.slice(kept));
   const inner = (loop.fold ? folded : outer).pop() ?? { size: 1, strides: new Array<number>(nPtr).fill(0) };
   const width = inner.strides.every((s, j) => s === 0 || s === ptrBytes[j] || j === foldOut) ? vectorWidth(loop) : null;
-  if (!loop.fold) stridedLoops(c, outer, ptrs, () => gen.inner(inner, width));
+  if (!loop.fold) stridedLoops(c, outer, ptrs, () => gen.inner(inner, width, ptrs));
   else {
     const fold = new Fold(c, loop.members[loop.fold.member].fold!, loop.members[loop.fold.member].out, width !== null);
     gen.fold = fold;
     stridedLoops(c, outer, ptrs, () => {
       fold.begin();
-      stridedLoops(c, folded, ptrs, () => gen.inner(inner, width));
+      stridedLoops(c, folded, ptrs, () => gen.inner(inner, width, ptrs));
       fold.end(foldOut);
     });
   }
   c.bytes.splice(prologueEnd, 0, ...gen.prologue());
+}
+
+/**
+ * Emit a function `(out, access0, …, rows, cols)` that runs a fold-free `loop` over a
+ * rows × cols rectangle of its 2-D index space, each pointer at the rectangle's first
+ * element: another kernel's epilogue on one block of its output. `rowBytes` and `colBytes`
+ * step each pointer (the output, then the accesses) one row and one column on; a column
+ * step of its element size or 0 (a broadcast operand) lets rows run in SIMD where the loop
+ * can. Returns the function's index.
+ */
+export function emitRectangle(
+  m: ModuleBuilder,
+  loop: FusedLoop,
+  hosts: ReadonlyMap<string, number>,
+  rowBytes: readonly number[],
+  colBytes: readonly number[],
+): number {
+  if (loop.fold || loop.outputs.length !== 1) throw new Error("internal: a rectangle loop has one output and no fold");
+  const ptrs = Array.from({ length: 1 + loop.accesses.length }, (_, j) => j);
+  const [rows, cols] = [ptrs.length, ptrs.length + 1];
+  const { code: c, index } = m.func([...ptrs, rows, cols].map((): ValType => I32), []);
+  const gen = new Generator(c, loop, hosts);
+  const prologueEnd = c.bytes.length;
+  const elementBytes = [BYTES[loop.outDTypes[0]], ...loop.accesses.map((a) => BYTES[a.dtype])];
+  const width = colBytes.every((s, j) => s === 0 || s === elementBytes[j]) ? vectorWidth(loop) : null;
+  const r = c.local(I32);
+  forLoop(c, r, 0, inLocal(rows), 1, () => {
+    gen.inner({ size: inLocal(cols), strides: colBytes }, width, ptrs);
+    ptrs.forEach((p, j) => addTo(c, p, rowBytes[j]));
+  });
+  c.bytes.splice(prologueEnd, 0, ...gen.prologue());
+  return index;
 }
 
 class Generator {
@@ -251,25 +291,33 @@ class Generator {
     return [...this.prologueCode.flat(), ...this.consts.init()];
   }
 
-  /** The innermost axis: whole vectors, then the remaining elements one at a time. */
-  inner(axis: StridedAxis, width: number | null): void {
+  /**
+   * The innermost axis, from the pointer locals `ptrs` (outputs first): whole vectors, then
+   * the remaining elements one at a time. Its size may be known only at run time.
+   */
+  inner(axis: { readonly size: Bound; readonly strides: readonly number[] }, width: number | null, ptrs: readonly number[]): void {
     const c = this.c;
     const nOut = this.loop.outputs.length;
-    const cursors = axis.strides.map((_, j) => {
+    const cursors = ptrs.map((p) => {
       const l = c.local(I32);
-      c.get(j).set(l);
+      c.get(p).set(l);
       return l;
     });
     const k = c.local(I32);
     const per = width ? 16 / width : 0;
-    const vectors = per ? Math.floor(axis.size / per) : 0;
-    if (vectors > 0) {
-      forLoop(c, k, 0, vectors, 1, () => {
-        this.vectorElement(cursors.slice(nOut), cursors.slice(0, nOut), width!, axis.strides.slice(nOut));
-        cursors.forEach((l, j) => addTo(c, l, axis.strides[j] * per));
-      });
+    const size = axis.size;
+    let vectorEnd: Bound = 0; // elements in whole vectors
+    if (per && typeof size === "number") vectorEnd = Math.floor(size / per) * per;
+    else if (per && typeof size !== "number") {
+      const end = c.local(I32);
+      c.get(size.local).i32(-per).op(Op.i32_and).set(end);
+      vectorEnd = inLocal(end);
     }
-    forLoop(c, k, vectors * per, axis.size, 1, () => {
+    forLoop(c, k, 0, vectorEnd, per, () => {
+      this.vectorElement(cursors.slice(nOut), cursors.slice(0, nOut), width!, axis.strides.slice(nOut));
+      cursors.forEach((l, j) => addTo(c, l, axis.strides[j] * per));
+    });
+    forLoop(c, k, vectorEnd, size, 1, () => {
       this.scalarElement(cursors.slice(nOut), cursors.slice(0, nOut));
       cursors.forEach((l, j) => addTo(c, l, axis.strides[j]));
     });
@@ -298,6 +346,12 @@ class Generator {
   private scalarMember(m: Member, args: readonly number[]): number {
     const c = this.c;
     const value = valueDType(m);
+    if (scalarViaSimd(m.op, value)) {
+      emitScalarViaSimd(c, m.op, args);
+      const out = c.local(VALTYPE[NUM[m.out]]);
+      c.set(out);
+      return out;
+    }
     const viaF64 = m.op.viaF64 === true && value === "float32";
     const locals = args.map((l, i) => {
       if (!(viaF64 && m.ins[i] === "float32")) return l;

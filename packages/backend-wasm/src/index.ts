@@ -9,6 +9,8 @@ export { sizeClass } from "./memory.js";
 export { ModuleBuilder, Code } from "./wasm/encoder.js";
 export { wasmKernel } from "./kernel.js";
 export { setWasmThreads, wasmThreads } from "./thread-pool.js";
+/** How many products ran with a fused epilogue (for tests that check one was planned). */
+export { gemmEpilogueTesting } from "./dot-general.js";
 
 /** Whether this JS engine runs WebAssembly with fixed-width SIMD. */
 export function wasmSimdSupported(): boolean {

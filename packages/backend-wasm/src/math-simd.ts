@@ -2,27 +2,33 @@ import type { VectorCode, VectorEmitter } from "./elementwise-ops.js";
 import { Simd } from "./wasm/opcodes.js";
 
 // SIMD exp, tanh and logistic for float32 data, computed in float64 lanes: promoted, a
-// polynomial accurate to ~1e-14, rounded once to float32. That matches backend-cpu (double
-// Math.exp/Math.tanh rounded to float32) except within ~1e-14 of a rounding tie: ≤ 1 ulp.
+// polynomial accurate to ~2.4e-10 (relative), rounded once to float32. A float32 result
+// needs less than half its ulp (~6e-8), so the result is within 1 ulp of backend-cpu's
+// (double Math.exp/Math.tanh rounded to float32), and equal to it unless the exact value
+// lies within ~2.4e-10 of a rounding tie (about 0.2% of values).
 
 const LN2_HI = 6.93147180369123816490e-1; // 32 significant bits: k·LN2_HI is exact for |k| < 2²¹
 const LN2_LO = 1.90821492927058770002e-10;
 const ROUNDER = 6755399441055744; // 1.5·2⁵²: x + ROUNDER rounds x to an integer held in the low mantissa bits
-/** e^r on |r| ≤ 0.35, degree 9, Chebyshev-fitted (max error 1.6e-14); c0 first. */
-const EXP_POLY = [
-  1.0000000000000149, 1.0000000000000013, 0.4999999999939259, 0.16666666666611468, 0.04166666706330295,
-  0.008333333369378955, 0.0013888798248685118, 0.00019841187466288426, 2.4886108977843126e-5, 2.7634139283408713e-6,
+/**
+ * (e^r − 1)/r on |r| ≤ 0.3466 (ln2/2), degree 6, fitted by the Remez exchange for least
+ * relative error (max 2.4e-10); c0 first. r·Q(r) is e^r − 1 with that relative error, so
+ * the same fit gives exp and expm1 (tanh needs expm1: no cancellation near 0).
+ */
+const EXPM1_Q = [
+  1.0000000000312157, 0.5000000046673378, 0.16666666249433398, 0.041666354354800705, 0.008333402919386789,
+  0.0013941012856525377, 0.00019841251455252087,
 ];
 
 const f64 = (v: VectorEmitter, name: string) => v.simd((Simd as Record<string, number>)[`f64x2_${name}`]);
 const k64 = (v: VectorEmitter, value: number) => v.splat(value, "f64x2");
 
 /**
- * Push e^x for the f64x2 in local `x`, |x| ≤ 700 or NaN: x = k·ln2 + r, e^r by Horner,
- * 2^k built in the exponent bits.
+ * For the f64x2 in local `x` (|x| ≤ 700, or NaN), set `s` = 2^k and `p` = e^r − 1 where
+ * x = k·ln2 + r, |r| ≤ ln2/2: e^x = s·(1 + p), e^x − 1 = s·p + (s − 1).
  */
-function exp64(v: VectorEmitter, x: number): void {
-  const [kr, k, r] = [v.tmp(), v.tmp(), v.tmp()];
+function expParts(v: VectorEmitter, x: number): { s: number; p: number } {
+  const [kr, k, r, s, p] = [v.tmp(), v.tmp(), v.tmp(), v.tmp(), v.tmp()];
   v.get(x);
   k64(v, Math.LOG2E), f64(v, "mul"), k64(v, ROUNDER), f64(v, "add"), v.set(kr);
   v.get(kr);
@@ -30,14 +36,28 @@ function exp64(v: VectorEmitter, x: number): void {
   v.get(x).get(k);
   k64(v, LN2_HI), f64(v, "mul"), f64(v, "sub"), v.get(k);
   k64(v, LN2_LO), f64(v, "mul"), f64(v, "sub"), v.set(r);
-  estrin(v, r, EXP_POLY);
+  estrin(v, r, EXPM1_Q);
+  v.get(r), f64(v, "mul"), v.set(p);
   // 2^k: k sits in the low bits of kr; shift it into the exponent field and add the bias (bits of 1.0)
   v.get(kr);
   v.c.i32(52);
   v.simd(Simd.i64x2_shl);
   k64(v, 1);
   v.simd(Simd.i64x2_add);
-  f64(v, "mul");
+  v.set(s);
+  return { s, p };
+}
+
+/** Push e^x for the f64x2 in local `x`, |x| ≤ 700 or NaN. */
+function exp64(v: VectorEmitter, x: number): void {
+  const { s, p } = expParts(v, x);
+  v.get(s).get(p), k64(v, 1), f64(v, "add"), f64(v, "mul");
+}
+
+/** Push e^x − 1 for the f64x2 in local `x`, |x| ≤ 700 or NaN, with small relative error near 0. */
+function expm164(v: VectorEmitter, x: number): void {
+  const { s, p } = expParts(v, x);
+  v.get(s).get(p), f64(v, "mul"), v.get(s), k64(v, 1), f64(v, "sub"), f64(v, "add");
 }
 
 /** Push Σ c_j r^j by Estrin's scheme (a shallow tree of multiply-adds instead of one long chain). */
@@ -66,18 +86,12 @@ function clamp(v: VectorEmitter, x: number, lo: number, hi: number): void {
   k64(v, lo), f64(v, "pmax"), k64(v, hi), f64(v, "pmin"), v.set(x);
 }
 
-/** tanh for |x| in local `a` (clamped to 20, where tanh is 1 in double): Taylor near 0, else 1 - 2/(e^{2a}+1). */
+/** tanh for |x| in local `a` (clamped to 20, where tanh is 1 in double): E/(E + 2), E = e^{2a} − 1. */
 function tanhAbs64(v: VectorEmitter, a: number): void {
-  const [twice, a2] = [v.tmp(), v.tmp()];
+  const [twice, e] = [v.tmp(), v.tmp()];
   v.get(a).get(a), f64(v, "add"), v.set(twice);
-  // big: 1 - 2 / (e^{2a} + 1)
-  k64(v, 1), k64(v, 2), exp64(v, twice), k64(v, 1), f64(v, "add"), f64(v, "div"), f64(v, "sub");
-  // small (a < 1/64): a - a³/3 + 2a⁵/15 - 17a⁷/315 + 62a⁹/2835
-  v.get(a).get(a), f64(v, "mul"), v.set(a2);
-  k64(v, 62 / 2835);
-  for (const c of [-17 / 315, 2 / 15, -1 / 3, 1]) v.get(a2), f64(v, "mul"), k64(v, c), f64(v, "add");
-  v.get(a), f64(v, "mul");
-  v.get(a), k64(v, 1 / 64), f64(v, "ge"), v.simd(Simd.v128_bitselect);
+  expm164(v, twice), v.set(e);
+  v.get(e).get(e), k64(v, 2), f64(v, "add"), f64(v, "div");
 }
 
 /** A float32 op computed on both f64x2 halves of each f32x4 (`body` pushes its result from local x). */
@@ -105,12 +119,12 @@ export const tanhF32x4: VectorCode = viaF64x2((v, x) => {
   v.set(t).get(x).get(t), k64(v, -0), v.simd(Simd.v128_bitselect); // sign of x, magnitude of t
 });
 
-/** 1 / (1 + e^-x) as backend-cpu forms it: E = e^{-|x|}, x ≥ 0 ? 1/(1+E) : E/(1+E). */
+/** 1 / (1 + e^-x) without forming e^{+large}: D = 1/(1 + E), E = e^{-|x|}; x ≥ 0 ? D : E·D. */
 export const logisticF32x4: VectorCode = viaF64x2((v, x) => {
-  const [m, e] = [v.tmp(), v.tmp()];
+  const [m, e, d] = [v.tmp(), v.tmp(), v.tmp()];
   v.get(x), f64(v, "abs"), f64(v, "neg"), k64(v, -104), f64(v, "pmax"), v.set(m);
   exp64(v, m), v.set(e);
-  k64(v, 1), k64(v, 1), v.get(e), f64(v, "add"), f64(v, "div");
-  v.get(e), k64(v, 1), v.get(e), f64(v, "add"), f64(v, "div");
+  k64(v, 1), k64(v, 1), v.get(e), f64(v, "add"), f64(v, "div"), v.set(d);
+  v.get(d).get(e).get(d), f64(v, "mul");
   v.get(x), k64(v, 0), f64(v, "ge"), v.simd(Simd.v128_bitselect);
 });

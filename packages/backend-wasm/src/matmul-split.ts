@@ -4,10 +4,12 @@ import type { GemmSpec } from "./matmul-spec.js";
 // with the same blocking along k as the unsplit product (the k blocks depend on K alone),
 // so the split changes no summation order: results are bit-identical for any part count.
 
-/** A part of a split product: its spec and where its C, A and B start (element offsets). */
+/** A part of a split product: its spec, where its C, A and B start (element offsets), and its first row of C. */
 export interface GemmPart {
   readonly spec: GemmSpec;
   readonly offsets: readonly [c: number, a: number, b: number];
+  /** The part's first row (0 for a part of a batched product, whose parts take whole batch members). */
+  readonly row: number;
 }
 
 /**
@@ -23,7 +25,7 @@ function splitRows(g: GemmSpec, parts: number, mr: number): GemmPart[] {
   const rows = Math.ceil(g.M / parts / mr) * mr;
   const out: GemmPart[] = [];
   for (let i0 = 0; i0 < g.M; i0 += rows) {
-    out.push({ spec: { ...g, M: Math.min(rows, g.M - i0) }, offsets: [i0 * g.N, i0 * g.aM, 0] });
+    out.push({ spec: { ...g, M: Math.min(rows, g.M - i0) }, offsets: [i0 * g.N, i0 * g.aM, 0], row: i0 });
   }
   return out;
 }
@@ -35,7 +37,7 @@ function splitBatch(g: GemmSpec, parts: number): GemmPart[] {
   const out: GemmPart[] = [];
   for (let p = 0, b0 = 0; p < n; p++) {
     const size = Math.floor(outer.size / n) + (p < outer.size % n ? 1 : 0);
-    out.push({ spec: { ...g, batch: [{ ...outer, size }, ...rest] }, offsets: [b0 * cStride, b0 * outer.a, b0 * outer.b] });
+    out.push({ spec: { ...g, batch: [{ ...outer, size }, ...rest] }, offsets: [b0 * cStride, b0 * outer.a, b0 * outer.b], row: 0 });
     b0 += size;
   }
   return out;

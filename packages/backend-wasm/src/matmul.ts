@@ -7,20 +7,27 @@ import {
 } from "./matmul-spec.js";
 import { type Micros, emitMicros } from "./matmul-micro.js";
 import { emitPack, emitPackABlockByK, emitPackATile, emitPackTransposed } from "./matmul-pack.js";
+import { type GemmEpilogue, colBytes, emitEpilogue, rowBytes } from "./gemm-epilogue.js";
+import { importHosts } from "./fused.js";
 
 export { DEFAULT_TILING, F32_LANES, F64_LANES, I32_LANES, type GemmSpec, type LaneType, type Tiling, gemmScratchBytes } from "./matmul-spec.js";
 
 // The GEMM driver: cache-blocking loops around packing and the micro-kernel.
 
 /**
- * Emit `run(c, a, b, scratch)`: for each batch index, a cache-blocked product.
+ * Emit `run(c, a, b, scratch)`, or with an epilogue `run(c, a, b, operand0, …, scratch)`
+ * (scratch stays last: the thread pool appends each thread's own): for each batch index,
+ * a cache-blocked product.
  * Loops (outer to inner): column blocks of nc, k blocks of kc (pack that block of B),
  * row blocks of mc (pack that block of A, when it is packed), panels of nr columns,
  * tiles of mr rows (the micro-kernel). Only the last column block has a ragged panel and
  * only the last row block a ragged ending, because nc and mc are multiples of the tile.
+ * An epilogue (2-D products only) runs on each row block of a column block once its last
+ * k block is added.
  */
-export function buildGemm(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tiling = DEFAULT_TILING): void {
-  new GemmEmitter(m, t, g, tile).emit();
+export function buildGemm(m: ModuleBuilder, t: LaneType, g: GemmSpec, tile: Tiling = DEFAULT_TILING, epilogue?: GemmEpilogue): void {
+  if (epilogue && g.batch.length > 0) throw new Error("internal: a GEMM epilogue needs a product without batch axes");
+  new GemmEmitter(m, t, g, tile, epilogue).emit();
 }
 
 /** The state of one `run` being emitted: its helper functions, locals and constants. */
@@ -37,14 +44,20 @@ class GemmEmitter {
   private readonly ending: number;
   private readonly aPacked: boolean;
   private readonly aByK: boolean;
-  private readonly fn: { micros: Micros; pack: number; packEdge: number; aTiles: Map<number, number>; aBlock: number };
+  private readonly fn: { micros: Micros; pack: number; packEdge: number; aTiles: Map<number, number>; aBlock: number; epilogue: number };
   private readonly c: Code;
-  private readonly arg = { cOut: 0, a: 1, b: 2, scratch: 3 };
+  private readonly arg: { cOut: number; a: number; b: number; scratch: number };
   private readonly v: Record<(typeof GemmEmitter.LOCALS)[number], number>;
 
-  static readonly LOCALS = ["jc", "pc", "ic", "kc", "mc", "full", "panels", "p", "ir", "irEnd", "bSrc", "bp", "cRow", "aRow", "aSrc", "aScratch", "lastBlock", "lastRowBlock"] as const;
+  static readonly LOCALS = ["jc", "pc", "ic", "kc", "mc", "full", "panels", "p", "ir", "irEnd", "bSrc", "bp", "cRow", "aRow", "aSrc", "aScratch", "lastBlock", "lastRowBlock", "ncols"] as const;
 
-  constructor(m: ModuleBuilder, private readonly t: LaneType, private readonly g: GemmSpec, private readonly tile: Tiling) {
+  constructor(
+    m: ModuleBuilder,
+    private readonly t: LaneType,
+    private readonly g: GemmSpec,
+    private readonly tile: Tiling,
+    private readonly epilogue?: GemmEpilogue,
+  ) {
     this.nr = panelWidth(t, tile);
     this.by = t.bytes;
     this.inPlace = readsBInPlace(g, tile);
@@ -56,14 +69,17 @@ class GemmEmitter {
     this.ending = this.split.fours * (tile.mr - 1) + this.split.edge;
     this.aPacked = packsA(t, g, tile);
     this.aByK = this.aPacked && g.aM === 1;
+    const operands = epilogue?.operands.length ?? 0;
+    this.arg = { cOut: 0, a: 1, b: 2, scratch: 3 + operands };
     this.fn = this.emitHelpers(m);
-    this.c = m.func([I32, I32, I32, I32], [], "run").code;
+    this.c = m.func(new Array(4 + operands).fill(I32), [], "run").code;
     this.v = Object.fromEntries(GemmEmitter.LOCALS.map((name) => [name, this.c.local(I32)])) as GemmEmitter["v"];
   }
 
   /** Micro-kernels and packers: functions, so they precede `run`. */
   private emitHelpers(m: ModuleBuilder) {
     const { t, g, tile, split, nr } = this;
+    const hosts = this.epilogue ? importHosts(m, this.epilogue.loop) : null; // imports precede functions
     const micros = emitMicros(m, t, g, tile, split);
     const pack = this.inPlace ? -1 : g.bK === 1 && g.bN !== 1 ? emitPackTransposed(m, t, g, tile) : emitPack(m, t, g, tile, nr);
     const packEdge = this.edgeCols ? emitPack(m, t, g, tile, this.edgeCols) : -1;
@@ -72,7 +88,8 @@ class GemmEmitter {
       for (const rows of [tile.mr, split.fours ? tile.mr - 1 : 0, split.edge]) if (rows > 0) aTiles.set(rows, emitPackATile(m, t, g, rows));
     }
     const aBlock = this.aByK ? emitPackABlockByK(m, t, g, tile.mr, split) : -1;
-    return { micros, pack, packEdge, aTiles, aBlock };
+    const epilogue = this.epilogue ? emitEpilogue(m, hosts!, this.epilogue, g.N) : -1;
+    return { micros, pack, packEdge, aTiles, aBlock, epilogue };
   }
 
   /** local = min(local, limit) */
@@ -94,6 +111,8 @@ class GemmEmitter {
     this.minInto(v.full, NC);
     c.get(v.full).i32(nr).op(Op.i32_div_u).set(v.full);
     c.get(v.jc).i32(NC).op(Op.i32_add).i32(g.N).op(Op.i32_ge_s).set(v.lastBlock);
+    c.i32(g.N).get(v.jc).op(Op.i32_sub).set(v.ncols);
+    this.minInto(v.ncols, NC);
     c.get(v.full).set(v.panels);
     if (this.edgeCols) c.get(v.panels).get(v.lastBlock).op(Op.i32_add).set(v.panels);
     forLoop(c, v.pc, 0, g.K, this.KC, () => this.depthBlock());
@@ -126,6 +145,21 @@ class GemmEmitter {
     c.get(v.ic).i32(MC).op(Op.i32_add).i32(g.M).op(Op.i32_ge_s).set(v.lastRowBlock);
     if (this.aPacked) this.packABlock();
     forLoop(c, v.p, 0, inLocal(v.panels), 1, () => this.panel());
+    if (this.epilogue) this.finishBlock();
+  }
+
+  /** After the last k block: the epilogue on C[ic : ic+mc, jc : jc+ncols], each operand at the same element. */
+  private finishBlock(): void {
+    const { c, g, v, by, arg } = this;
+    const e = this.epilogue!;
+    c.get(v.pc).get(v.kc).op(Op.i32_add).i32(g.K).op(Op.i32_ge_s).op(Op.if, 0x40);
+    sum(c, arg.cOut, [v.ic, g.N * by], [v.jc, by]);
+    e.loop.accesses.forEach((_, k) => {
+      if (k === e.product) sum(c, arg.cOut, [v.ic, g.N * by], [v.jc, by]);
+      else sum(c, 3 + e.operands.indexOf(k), [v.ic, rowBytes(e, k)], [v.jc, colBytes(e, k)]);
+    });
+    c.get(v.mc).get(v.ncols).call(this.fn.epilogue);
+    c.op(Op.end);
   }
 
   private packABlock(): void {

@@ -48,6 +48,12 @@ export interface Backend<B = unknown> {
   /** Give a buffer's memory back: when the array owning it is collected or disposed, or at its last use in a program. Called once per buffer. */
   release(buf: B): void;
   /**
+   * Whether buffers are ordinary JavaScript values that the garbage collector reclaims on
+   * its own (`release` does nothing). Arrays on such a backend need no finalizer and no
+   * release scope: intermediates of eager transformations die young, as plain objects do.
+   */
+  readonly garbageCollected?: boolean;
+  /**
    * Bytes a buffer holds outside the JavaScript heap (e.g. in a wasm linear memory), if the
    * garbage collector cannot see them. Arrays on such a backend carry a hint of that size so
    * that the collector runs as often as the backend's memory use calls for.

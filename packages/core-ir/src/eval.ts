@@ -41,7 +41,7 @@ export class ConcreteArray extends Tracer {
     ownership: Ownership = "collected",
   ) {
     super(evalTrace);
-    if (!noteProduced(this, ownership)) this.releaseOnCollect();
+    if (!backend.garbageCollected && !noteProduced(this, ownership)) this.releaseOnCollect();
     trackCreated(this);
     const external = backend.externalBytes?.(_buffer) ?? 0;
     if (external > GC_HINT_MIN_BYTES) this.gcHint = new ArrayBuffer(external);
@@ -49,7 +49,7 @@ export class ConcreteArray extends Tracer {
 
   /** Give the buffer back when this array is garbage collected, unless it is released earlier. */
   releaseOnCollect(): void {
-    if (this.released || this.finalized) return;
+    if (this.released || this.finalized || this.backend.garbageCollected) return;
     releaseOnCollect(this, this.backend, this._buffer);
     this.finalized = true;
   }

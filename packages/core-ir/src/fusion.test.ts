@@ -1,19 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { type FusedGroup, type Program, ShapedArray, type Step, type Tracer, Var, lax, planArena, planFusion, stageProgram } from "./index.js";
+import { type FusedGroup, type Program, ShapedArray, type Step, type Tracer, Var, fusibleByDefault, lax, planArena, planFusion, stageProgram } from "./index.js";
 
 const f32 = (...shape: number[]) => new ShapedArray(shape, "float32");
 
-/** Each step as the primitives it runs: `[sin mul]` for a group, `dot_general` alone. */
-const outline = (steps: readonly Step[]) => steps.map((s) => (s.kind === "fused" ? `[${s.eqns.map((e) => e.prim).join(" ")}]` : s.eqn.prim));
+/** Each step as the primitives it runs: `[sin mul]` for a group, `dot_general` alone, `dot_general+[add]` with an epilogue. */
+const outline = (steps: readonly Step[]) => steps.map((s) => (s.kind === "fused" ? group(s) : s.epilogue ? `${s.eqn.prim}+${group(s.epilogue)}` : s.eqn.prim));
+const group = (g: FusedGroup) => `[${g.eqns.map((e) => e.prim).join(" ")}]`;
 const groups = (steps: readonly Step[]) => steps.filter((s): s is FusedGroup => s.kind === "fused");
+const members = (s: Step) => (s.kind === "fused" ? s.eqns : [s.eqn, ...(s.epilogue?.eqns ?? [])]);
 
 /** Every value is computed before a step reads it, and every equation runs exactly once. */
 function expectOrdered(program: Program, steps: readonly Step[]): void {
   const ready = new Set<Var>([...program.inBinders, ...program.constBinders]);
-  const ran = steps.flatMap((s) => (s.kind === "fused" ? s.eqns : [s.eqn]));
+  const ran = steps.flatMap(members);
   expect(new Set(ran).size).toBe(program.eqns.length);
   for (const s of steps) {
-    const eqns = s.kind === "fused" ? s.eqns : [s.eqn];
+    const eqns = members(s);
     const inside = new Set(eqns.flatMap((e) => e.outs));
     for (const e of eqns) for (const a of e.inputs) if (a instanceof Var && !inside.has(a)) expect(ready.has(a)).toBe(true);
     for (const v of inside) ready.add(v);
@@ -87,6 +89,67 @@ describe("planFusion", () => {
   it("respects a backend's choice of what it fuses", () => {
     const p = stageProgram((x: Tracer) => [lax.exp(lax.sin(lax.exp(x)))], [f32(5)]);
     expect(outline(planFusion(p, (e) => e.prim !== "sin"))).toEqual(["[exp]", "sin", "[exp]"]);
+  });
+});
+
+describe("planFusion with dot_general epilogues", () => {
+  const dot = (a: Tracer, b: Tracer) => lax.dotGeneral(a, b, { lhsContracting: [1], rhsContracting: [0] });
+  const every = { epilogue: () => true };
+  const dense = (x: Tracer, w: Tracer, b: Tracer) => lax.tanh(lax.add(dot(x, w), lax.broadcastInDim(b, [4, 2], [1])));
+
+  it("runs a dense layer's bias and activation inside the product", () => {
+    const p = stageProgram((x: Tracer, w: Tracer, b: Tracer) => [dense(x, w, b)], [f32(4, 3), f32(3, 2), f32(2)]);
+    expect(outline(planFusion(p))).toEqual(["dot_general", "[broadcast_in_dim add tanh]"]); // by default, no epilogue
+    const steps = planFusion(p, fusibleByDefault, every);
+    expect(outline(steps)).toEqual(["dot_general+[broadcast_in_dim add tanh]"]);
+    const [s] = steps;
+    expect(s.kind === "eqn" && s.epilogue!.outputs).toEqual([p.outs[0]]);
+    expectOrdered(p, steps);
+  });
+
+  it("asks the backend, with the product and the group", () => {
+    const p = stageProgram((x: Tracer, w: Tracer, b: Tracer) => [dense(x, w, b)], [f32(4, 3), f32(3, 2), f32(2)]);
+    const asked: [string, string][] = [];
+    const steps = planFusion(p, fusibleByDefault, { epilogue: (d, g) => (asked.push([d.prim, group(g)]), false) });
+    expect(asked).toEqual([["dot_general", "[broadcast_in_dim add tanh]"]]);
+    expect(outline(steps)).toEqual(["dot_general", "[broadcast_in_dim add tanh]"]);
+  });
+
+  it("takes the later of two products a group adds, the earlier being ready by then", () => {
+    const p = stageProgram((x: Tracer, w: Tracer, v: Tracer) => [lax.exp(lax.add(dot(x, w), dot(x, v)))], [f32(4, 3), f32(3, 2), f32(3, 2)]);
+    const steps = planFusion(p, fusibleByDefault, every);
+    expect(outline(steps)).toEqual(["dot_general", "dot_general+[add exp]"]);
+    expect(steps[1].kind === "eqn" && steps[1].eqn).toBe(p.eqns[1]);
+    expectOrdered(p, steps);
+  });
+
+  const refusals: [string, (x: Tracer, w: Tracer, r: Tracer) => Tracer[], string[]][] = [
+    ["the product is returned too", (x, w, r) => { const d = dot(x, w); return [lax.add(d, r), d]; }, ["dot_general", "[add]"]],
+    ["something outside the group reads the product", (x, w, r) => { const d = dot(x, w); return [lax.add(d, r), lax.reduceMax(d, [1])]; }, ["dot_general", "reduce_max", "[add]"]],
+    ["the group has another shape", (x, w) => [lax.exp(lax.broadcastInDim(dot(x, w), [5, 4, 2], [1, 2]))], ["dot_general", "[broadcast_in_dim exp]"]],
+    ["the group ends with a reduction", (x, w) => [lax.reduceSum(lax.exp(dot(x, w)), [1])], ["dot_general", "[exp reduce_sum]"]],
+    [
+      "another operand is computed after the product",
+      (x, w, r) => { const d = dot(x, w); const s = lax.reduceSum(lax.broadcastInDim(r, [4, 2, 3], [0, 1]), [2]); return [lax.add(d, s)]; },
+      ["dot_general", "[broadcast_in_dim reduce_sum]", "[add]"],
+    ],
+  ];
+  it.each(refusals)("leaves the group apart when %s", (_, f, expected) => {
+    const p = stageProgram(f, [f32(4, 3), f32(3, 2), f32(4, 2)]);
+    const folds = (e: { prim: string }) => e.prim !== "reduce_max" && (e.prim === "reduce_sum" || fusibleByDefault(e as never));
+    const steps = planFusion(p, folds, every);
+    expect(outline(steps)).toEqual(expected);
+    expectOrdered(p, steps);
+  });
+
+  it("never takes a product read through a broadcast", () => {
+    const p = stageProgram((x: Tracer, w: Tracer) => {
+      const d = dot(x, w);
+      return [lax.add(d, lax.broadcastInDim(d, [4, 1], [0, 1]))]; // a broadcast that changes nothing, still a broadcast
+    }, [f32(4, 3), f32(3, 1)]);
+    const steps = planFusion(p, fusibleByDefault, every);
+    expect(outline(steps)).toEqual(["dot_general", "[broadcast_in_dim add]"]);
+    expectOrdered(p, steps);
   });
 });
 

@@ -10,6 +10,10 @@
  * are folded as they are computed). The group runs where its last member stood; a value
  * computed inside it is written to memory only if something outside the group (or the
  * program's result) reads it.
+ *
+ * A backend may also take a group as the epilogue of a `dot_general` (see `attachEpilogues`):
+ * the group then runs inside the product's kernel, on each block of the product as it is
+ * finished, and the product itself is never stored apart from the group's output.
  */
 import { type Atom, type Eqn, type Program, Var } from "./program.js";
 import { getPrimitive } from "./registry.js";
@@ -33,12 +37,25 @@ export interface FusedGroup {
 export interface SingleStep {
   readonly kind: "eqn";
   readonly eqn: Eqn;
+  /**
+   * A group applied to this `dot_general`'s output inside its kernel: it reads the product
+   * at the loop index, and the step writes the group's outputs instead of the product.
+   */
+  readonly epilogue?: FusedGroup;
 }
 
 export type Step = FusedGroup | SingleStep;
 
 /** Whether a backend's loop generator can take this equation into a fused group. */
 export type Fusible = (eqn: Eqn) => boolean;
+
+/** Whether a backend's product kernel can apply `group` to this `dot_general`'s output as it computes it. */
+export type EpilogueTaker = (dot: Eqn, group: FusedGroup) => boolean;
+
+export interface FusionOptions {
+  /** Products that take an elementwise group as an epilogue (default: none). */
+  readonly epilogue?: EpilogueTaker;
+}
 
 /** Reductions a group may end with (where the backend's `fusible` accepts them). */
 export const FOLDS = new Set(["reduce_sum", "reduce_max", "reduce_min"]);
@@ -63,7 +80,7 @@ interface Open {
  * reader closes it (emits it just before itself). An equation reading several open groups
  * of its shape merges them.
  */
-export function planFusion(program: Program, fusible: Fusible = fusibleByDefault): Step[] {
+export function planFusion(program: Program, fusible: Fusible = fusibleByDefault, options: FusionOptions = {}): Step[] {
   const steps: (SingleStep | Open)[] = [];
   const producer = new Map<Var, Open>(); // producing group of a value, while that group is open
   const open = new Set<Open>();
@@ -106,7 +123,8 @@ export function planFusion(program: Program, fusible: Fusible = fusibleByDefault
     for (const v of eqn.outs) producer.set(v, group);
   }
   [...open].sort((a, b) => a.order - b.order).forEach(close);
-  return finish(program, steps);
+  const planned = finish(program, steps);
+  return options.epilogue ? attachEpilogues(program, planned, options.epilogue) : planned;
 }
 
 /** The open group a reduction can end: the one computing its operand at the loop's shape. */
@@ -158,6 +176,46 @@ function finish(program: Program, steps: readonly (SingleStep | Open)[]): Step[]
     const outputs = eqns.flatMap((e) => e.outs).filter((v) => returned.has(v) || [...(readers.get(v) ?? [])].some((r) => !members.has(r)));
     return { kind: "fused", shape: s.shape, eqns, inputs, outputs, ...(s.reduction ? { reduction: s.reduction } : {}) };
   });
+}
+
+/**
+ * Move groups into the `dot_general` steps whose output they finish. A group G becomes the
+ * epilogue of product D when: G has no reduction and D's output shape; nothing but G's
+ * elementwise members reads D's output (no other equation, no broadcast, not the program's
+ * result), so the product never needs to exist on its own; every other value G reads is
+ * ready where D runs (the program's inputs, literals, or made by an earlier step); and the
+ * backend takes the pair. G then runs at D's place, and its own step goes.
+ */
+function attachEpilogues(program: Program, steps: readonly Step[], takes: EpilogueTaker): Step[] {
+  const readers = new Map<Var, Eqn[]>();
+  for (const e of program.eqns) for (const a of e.inputs) if (a instanceof Var) (readers.get(a) ?? readers.set(a, []).get(a)!).push(e);
+  const returned = new Set(program.outs.filter((a): a is Var => a instanceof Var));
+  const madeAt = new Map<Var, number>(); // the step that writes each value
+  steps.forEach((s, i) => (s.kind === "fused" ? s.outputs : s.eqn.outs).forEach((v) => madeAt.set(v, i)));
+
+  const out: (Step | null)[] = [...steps];
+  for (const [gi, g] of steps.entries()) {
+    if (g.kind !== "fused" || g.reduction) continue;
+    const members = new Set(g.eqns);
+    const ready = (a: Atom, at: number) => !(a instanceof Var) || (madeAt.get(a) ?? -1) < at;
+    for (const d of g.inputs) {
+      const di = d instanceof Var ? madeAt.get(d) : undefined;
+      const dot = di === undefined ? undefined : out[di];
+      if (!dot || dot.kind !== "eqn" || dot.eqn.prim !== "dot_general" || dot.epilogue) continue;
+      const reads = readers.get(d as Var) ?? [];
+      const fits =
+        sameShape(g.shape, d.aval.shape) &&
+        !returned.has(d as Var) &&
+        reads.every((e) => members.has(e) && e.prim !== "broadcast_in_dim") &&
+        g.inputs.every((a) => a === d || ready(a, di!)) &&
+        takes(dot.eqn, g);
+      if (!fits) continue;
+      out[di!] = { ...dot, epilogue: g };
+      out[gi] = null;
+      break;
+    }
+  }
+  return out.filter((s): s is Step => s !== null);
 }
 
 /**

@@ -30,5 +30,5 @@ export { type DTypeClass } from "./prims/checks.js";
 export type { JvpRuleProgram, VjpBwd, VjpFwdProgram } from "./prims/custom.js";
 export * as ops from "./ops.js";
 export * as lax from "./lax.js";
-export { planFusion, fusibleByDefault, broadcastStrides, FOLDS, type FusedGroup, type SingleStep, type Step, type Fusible } from "./fusion.js";
+export { planFusion, fusibleByDefault, broadcastStrides, FOLDS, type FusedGroup, type SingleStep, type Step, type Fusible, type EpilogueTaker, type FusionOptions } from "./fusion.js";
 export { planArena, ARENA_ALIGN, type ArenaPlan, type ArenaValue } from "./arena.js";

@@ -14,6 +14,9 @@
  *   for synchronous loops, where finalizers never get to run.
  * - `jit(f, { donateArgnums })` hands the donated arrays' buffers to the program run, which
  *   releases (or reuses) them at their last use; the arrays are invalid afterwards.
+ * - A backend whose buffers the garbage collector reclaims by itself (`garbageCollected`,
+ *   backend-cpu's typed arrays) takes part in none of this but `tidy`/`dispose`: its arrays
+ *   get no finalizer and no release scope holds them.
  * Releasing is idempotent per owner, so a buffer is never given back twice.
  */
 import type { Backend } from "./backend.js";

@@ -6,26 +6,31 @@ export type Shape = readonly number[];
 /** The abstract value of an array: its shape and dtype, nothing else. */
 export class ShapedArray {
   readonly shape: Shape;
+  readonly #size: number;
+  #text: string | null = null;
   constructor(
     shape: Shape,
     readonly dtype: DType,
   ) {
     this.shape = Object.freeze([...shape]);
+    this.#size = shapeSize(this.shape);
   }
   get ndim(): number {
     return this.shape.length;
   }
+  /** Elements: the product of the shape (computed once; avals are immutable). */
   get size(): number {
-    return shapeSize(this.shape);
+    return this.#size;
   }
   equals(other: ShapedArray): boolean {
-    return this.dtype === other.dtype && shapesEqual(this.shape, other.shape);
+    return this === other || (this.dtype === other.dtype && shapesEqual(this.shape, other.shape));
   }
   withDType(dtype: DType): ShapedArray {
     return new ShapedArray(this.shape, dtype);
   }
+  /** `f32[2,3]`: also what kernel caches key on, so it is formed once. */
   toString(): string {
-    return `${shortDType(this.dtype)}[${this.shape.join(",")}]`;
+    return (this.#text ??= `${shortDType(this.dtype)}[${this.shape.join(",")}]`);
   }
 }
 

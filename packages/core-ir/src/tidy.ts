@@ -15,8 +15,8 @@ const scopeOf = new WeakMap<Disposable, Set<Disposable>>();
 
 /** Called for every array created: the innermost open tidy takes it. */
 export function trackCreated(array: Disposable): void {
+  if (scopes.length === 0) return; // (reading scopes[-1] would take the engine's slow path on every array)
   const scope = scopes[scopes.length - 1];
-  if (!scope) return;
   scope.add(array);
   scopeOf.set(array, scope);
 }

@@ -12,6 +12,8 @@ const live = new Set<AnyTypedArray>();
 const tracking = defineBackend<AnyTypedArray>({
   ...cpuBackend,
   name: "tracking",
+  // its buffers are given back by `release` (counted here), not by the collector
+  garbageCollected: false,
   fromTyped: (d, a) => {
     const b = cpuBackend.fromTyped(d, a);
     live.add(b);
