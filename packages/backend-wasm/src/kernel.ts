@@ -29,7 +29,12 @@ export function wasmKernel<P extends FirstOrderPrim>(prim: P, build: KernelBuild
   return (inputs, avals, params, out, into) => {
     const fn = runtime().kernels.get(kernelKey(prim, avals, params, out), (m) => build(m, avals, params, out));
     const buf = into ?? allocFor(out);
-    if (out.size > 0) fn(buf.ptr, ...inputs.map((b) => b.ptr));
+    if (out.size > 0) {
+      // (by arity: a spread of a mapped array allocates twice per call)
+      if (inputs.length === 1) fn(buf.ptr, inputs[0].ptr);
+      else if (inputs.length === 2) fn(buf.ptr, inputs[0].ptr, inputs[1].ptr);
+      else fn(buf.ptr, ...inputs.map((b) => b.ptr));
+    }
     return buf;
   };
 }

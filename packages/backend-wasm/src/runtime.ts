@@ -37,7 +37,14 @@ export function allocFor(aval: ShapedArray): WasmBuffer {
   return runtime().mem.alloc(aval.size * BYTES[aval.dtype]);
 }
 
-/** A cache key from the primitive, its avals and params. */
+/** A cache key from the primitive, its avals and params (formed on every eager call: no temporaries). */
 export function kernelKey(prim: string, avals: readonly ShapedArray[], params: unknown, out: ShapedArray): string {
-  return `${prim}|${avals.map(String).join(";")}|${paramsKey(params)}|${out}`;
+  let key = `${prim}|`;
+  for (let i = 0; i < avals.length; i++) key += i === 0 ? avals[i].toString() : `;${avals[i].toString()}`;
+  return `${key}|${hasKeys(params) ? paramsKey(params) : "{}"}|${out.toString()}`;
+}
+
+function hasKeys(params: unknown): boolean {
+  for (const _ in params as object) return true;
+  return false;
 }

@@ -1,6 +1,12 @@
-/** A bounded map that forgets the least recently used entry when full (Map keeps insertion order). */
+/**
+ * A bounded map that forgets the least recently used entry when full. A hit only stamps the
+ * entry with a clock (eager dispatch looks a kernel up per primitive: moving the entry to the
+ * end of a Map, a delete and an insert, cost more than the lookup); the oldest stamp is
+ * searched for only when an insertion overflows, which follows a compile.
+ */
 export class LruCache<K, V> {
-  private readonly entries = new Map<K, V>();
+  private readonly entries = new Map<K, { value: V; used: number }>();
+  private clock = 0;
   /** `onEvict` is called with each entry dropped for room (not with ones deleted explicitly). */
   constructor(
     readonly capacity: number,
@@ -8,21 +14,21 @@ export class LruCache<K, V> {
   ) {}
 
   get(key: K): V | undefined {
-    const value = this.entries.get(key);
-    if (value === undefined) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    return value;
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    entry.used = ++this.clock;
+    return entry.value;
   }
 
   set(key: K, value: V): void {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    if (this.entries.size > this.capacity) {
-      const [oldKey, oldValue] = this.entries.entries().next().value as [K, V];
-      this.entries.delete(oldKey);
-      this.onEvict?.(oldValue, oldKey);
+    const entry = this.entries.get(key);
+    if (entry) {
+      entry.value = value;
+      entry.used = ++this.clock;
+      return;
     }
+    this.entries.set(key, { value, used: ++this.clock });
+    if (this.entries.size > this.capacity) this.evictOldest();
   }
 
   delete(key: K): boolean {
@@ -31,5 +37,16 @@ export class LruCache<K, V> {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  private evictOldest(): void {
+    let oldest: K | undefined;
+    let stamp = Infinity;
+    for (const [key, entry] of this.entries) {
+      if (entry.used < stamp) (stamp = entry.used), (oldest = key);
+    }
+    const { value } = this.entries.get(oldest as K)!;
+    this.entries.delete(oldest as K);
+    this.onEvict?.(value, oldest as K);
   }
 }
