@@ -60,20 +60,28 @@ export function backwardPass(program: Program, args: readonly (Tracer | Undefine
 }
 
 function runBackward(program: Program, args: readonly (Tracer | UndefinedPrimal)[], cts: readonly Cotangent[]): (Cotangent | null)[] {
-  const values = new Map<Var, Tracer>();
-  const linearVars = new Set<Var>();
-  program.constBinders.forEach((v, i) => values.set(v, program.consts[i]));
+  // Every variable gets a slot where it is bound; values, linearity and cotangents live in
+  // arrays by slot. (This runs once per equation of long linear programs: one map lookup per
+  // operand, and no map that grows and shrinks as cotangents come and go.)
+  const slot = new Map<Var, number>();
+  const values: (Tracer | undefined)[] = [];
+  const linearSlots: boolean[] = [];
+  const bindVar = (v: Var, value: Tracer | undefined) => {
+    slot.set(v, values.length);
+    values.push(value);
+    linearSlots.push(value === undefined);
+  };
+  program.constBinders.forEach((v, i) => bindVar(v, program.consts[i]));
   program.inBinders.forEach((v, i) => {
     const a = args[i];
-    if (isUndefined(a)) linearVars.add(v);
-    else values.set(v, a);
+    bindVar(v, isUndefined(a) ? undefined : a);
   });
-  const isLinear = (a: Atom) => a instanceof Var && linearVars.has(a);
+  const slotOf = (a: Atom) => (a instanceof Var ? slot.get(a)! : -1);
+  const isLinear = (a: Atom) => a instanceof Var && linearSlots[slot.get(a)!];
   // A literal read here is a fresh transformation-internal scalar, not the literal's cached
   // array: an eager release scope gives it back on return, without a finalizer.
-  const read = (a: Atom): Tracer => (a instanceof Lit ? ConcreteArray.scopedScalar(a.value, a.aval.dtype, "internal") : values.get(a)!);
+  const read = (a: Atom): Tracer => (a instanceof Lit ? ConcreteArray.scopedScalar(a.value, a.aval.dtype, "internal") : values[slot.get(a)!]!);
 
-  // Plain loops below: this runs once per equation of long linear programs.
   const linearEqns: Eqn[] = [];
   for (const eqn of program.eqns) {
     const { inputs, outs } = eqn;
@@ -83,38 +91,44 @@ function runBackward(program: Program, args: readonly (Tracer | UndefinedPrimal)
     }
     if (linear) {
       checkLinearUse(eqn, linear);
-      for (const v of outs) linearVars.add(v);
+      for (const v of outs) bindVar(v, undefined);
       linearEqns.push(eqn);
     } else {
       const results = bind(eqn.prim, inputs.map(read), eqn.params);
-      for (let i = 0; i < outs.length; i++) values.set(outs[i], results[i]);
+      for (let i = 0; i < outs.length; i++) bindVar(outs[i], results[i]);
     }
   }
 
-  const ctEnv = new Map<Var, Tracer>();
-  const addCt = (v: Var, ct: Tracer) => {
-    const prev = ctEnv.get(v);
-    ctEnv.set(v, prev ? ops.add(prev, ct) : ct);
+  const ctOf: (Tracer | undefined)[] = new Array(values.length);
+  const addCt = (s: number, ct: Tracer) => {
+    const prev = ctOf[s];
+    ctOf[s] = prev ? ops.add(prev, ct) : ct;
   };
   program.outs.forEach((a, i) => {
     const ct = cts[i];
-    if (isLinear(a) && !(ct instanceof Zero)) addCt(a as Var, ct);
+    if (isLinear(a) && !(ct instanceof Zero)) addCt(slotOf(a), ct);
   });
 
   for (let k = linearEqns.length - 1; k >= 0; k--) {
     const eqn = linearEqns[k];
     const { inputs, outs } = eqn;
-    if (!outs.some((v) => ctEnv.has(v))) continue; // symbolic zeros: nothing to propagate
-    const eqnCts = outs.map((v) => ctEnv.get(v) ?? new Zero(v.aval));
-    for (const v of outs) ctEnv.delete(v);
+    let any = false;
+    const eqnCts = new Array<Cotangent>(outs.length);
+    for (let j = 0; j < outs.length; j++) {
+      const s = slot.get(outs[j])!;
+      const ct = ctOf[s];
+      if (ct) (any = true), (ctOf[s] = undefined);
+      eqnCts[j] = ct ?? new Zero(outs[j].aval);
+    }
+    if (!any) continue; // symbolic zeros: nothing to propagate
     const rule = transposeRules[eqn.prim]!;
     const inCts = rule(eqnCts, inputs.map((a) => (isLinear(a) ? new UndefinedPrimal(a.aval) : read(a))), eqn.params as never);
     for (let i = 0; i < inputs.length; i++) {
       const c = inCts[i];
-      if (c && isLinear(inputs[i])) addCt(inputs[i] as Var, c);
+      if (c && isLinear(inputs[i])) addCt(slotOf(inputs[i]), c);
     }
   }
-  return program.inBinders.map((v, i) => (isUndefined(args[i]) ? (ctEnv.get(v) ?? new Zero(v.aval)) : null));
+  return program.inBinders.map((v, i) => (isUndefined(args[i]) ? (ctOf[slot.get(v)!] ?? new Zero(v.aval)) : null));
 }
 
 /**
