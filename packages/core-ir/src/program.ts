@@ -4,7 +4,7 @@ import { dceRules } from "./higher-order.js";
 import { prettyPrint } from "./print.js";
 import { toSource } from "./source/to-source.js";
 import { type HigherOrderPrim, type Params, type Prim, abstractEval, getPrimitive } from "./registry.js";
-import { ShapedArray } from "./shape.js";
+import { type ShapedArray, scalarAval } from "./shape.js";
 import { untrack } from "./tidy.js";
 import { type Tracer, bind } from "./trace.js";
 
@@ -21,7 +21,7 @@ export class Lit {
     readonly value: number,
     dtype: ShapedArray["dtype"],
   ) {
-    this.aval = new ShapedArray([], dtype);
+    this.aval = scalarAval(dtype); // shared: a long trace makes one literal per scalar it lifts
   }
   /** The literal as an array on the current backend. */
   toArray(): ConcreteArray {
