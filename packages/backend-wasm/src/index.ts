@@ -9,6 +9,12 @@ export { sizeClass } from "./memory.js";
 export { ModuleBuilder, Code } from "./wasm/encoder.js";
 export { wasmKernel } from "./kernel.js";
 export { setWasmThreads, wasmThreads } from "./thread-pool.js";
+/**
+ * Testing hook of the worker threads: `dispatches` counts the split calls handed to
+ * workers (so a test can tell that work was really shared), `failure` says why a pool
+ * turned itself off. Used by the browser test of the threads; not a stable API.
+ */
+export { threadPoolTesting } from "./thread-pool.js";
 /** How many products ran with a fused epilogue (for tests that check one was planned). */
 export { gemmEpilogueTesting } from "./dot-general.js";
 
@@ -47,6 +53,17 @@ export const wasmBackend: Backend<WasmBuffer> = defineBackend<WasmBuffer>({
   /** `jit`'s programs: fused elementwise loops, an arena for intermediates (see executable.ts). */
   compile: (program: Program) => compileProgram(program, wasmBackend),
 });
+
+/**
+ * Start the worker threads (as many as setWasmThreads asks for) and resolve, with the
+ * threads large kernels are split over, once they all run. A browser starts a worker
+ * only while the thread that created it is back in its event loop: in a Web Worker,
+ * await this after setWasmThreads, before a long synchronous stretch of work; until the
+ * workers run, their shares run on the threads already running. Node's start on their own.
+ */
+export function wasmThreadsReady(): Promise<number> {
+  return runtime().threads.whenStarted();
+}
 
 /** Bytes of linear memory in use by live arrays, and the memory's total size. */
 export function wasmMemoryStats(): { liveBytes: number; memoryBytes: number; compiledKernels: number } {

@@ -7,7 +7,9 @@ import { CTRL, CTRL_BYTES, ERROR_BYTES, MAX_WORKERS, WORKER_HOST_NAMES, type Wor
 // of kernel calls on disjoint outputs; the main thread takes its share and then blocks
 // (Atomics.wait) until the workers are done, so reads stay synchronous. Anything wrong
 // with the pool — no SharedArrayBuffer, no workers, a worker that errs or dies — turns
-// it off with one console.warn, and the work runs on the main thread instead.
+// it off with one console.warn, and the work runs on the main thread instead. In a
+// browser a new worker starts only once the thread running lintra yields to its event
+// loop (await wasmThreadsReady()); until then its share runs on the threads running.
 
 /** Threads used by default: the cores there are, but no more than this. */
 const DEFAULT_MAX_THREADS = 8;
@@ -291,7 +293,35 @@ export class ThreadPool {
       this.turnOff(`cannot start a worker: ${e instanceof Error ? e.message : String(e)}`);
       return 0;
     }
-    return count;
+    // Node starts a worker on a thread of its own. A browser starts one only while the
+    // thread that created it is back in its event loop, so a worker that has not started
+    // yet would never answer while this thread blocks in Atomics.wait: use those running.
+    if (isNode()) return count;
+    let running = 0;
+    while (running < count && this.started(running)) running++;
+    return running;
+  }
+
+  private started(w: number): boolean {
+    return Atomics.load(this.ctrl!, CTRL.started + w) === this.workers[w].token;
+  }
+
+  /**
+   * Start the workers the configured thread count needs and resolve once each one runs,
+   * or the pool gave up on one: the threads split calls may use then. It waits without
+   * blocking, so a browser can start the workers meanwhile.
+   */
+  async whenStarted(): Promise<number> {
+    const count = this.threads - 1;
+    this.start(count);
+    const deadline = performance.now() + BOOT_TIMEOUT_MS;
+    for (;;) {
+      if (this.reported) this.turnOff(this.reported);
+      const waiting = this.broken ? -1 : this.workers.slice(0, count).findIndex((_, w) => !this.started(w));
+      if (waiting < 0) return this.threads;
+      if (performance.now() > deadline) this.turnOff(`worker ${waiting + 1} did not start within ${BOOT_TIMEOUT_MS / 1000} s`);
+      else await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   /** Stop the workers beyond the first `count`. */

@@ -12,8 +12,10 @@ export const CTRL = {
   status: 8,
   /** Per worker: its token once it has exited. */
   dead: 8 + 64,
+  /** Per worker: its token once it runs and has its init message. */
+  started: 8 + 128,
   /** Per worker: ERROR_BYTES of UTF-8 text saying why its last task failed. */
-  errors: 8 + 128,
+  errors: 8 + 192,
 } as const;
 export const MAX_WORKERS = 64;
 export const ERROR_BYTES = 256;
@@ -63,6 +65,7 @@ function onMessage(msg) {
     ({ memory, slot, token } = msg.init);
     ctrl = new Int32Array(msg.init.ctrl);
     if (isNode) process.on("exit", died);
+    Atomics.store(ctrl, C.started + slot, token);
     return;
   }
   if (msg.dieOnNextTask || msg.stallMs !== undefined) {

@@ -34,7 +34,17 @@ export interface ChromiumOptions {
   readonly loadTimeoutMs?: number;
   /** Extra Chromium flags. */
   readonly args?: readonly string[];
+  /**
+   * Serve every response with `Cross-Origin-Opener-Policy: same-origin` and
+   * `Cross-Origin-Embedder-Policy: require-corp`, so the page and its workers are
+   * cross-origin isolated (SharedArrayBuffer, a shared WebAssembly.Memory). Default off.
+   * The bundle is served at `/entry.js` either way, so the page can start it again as a
+   * module worker: `new Worker(import.meta.url, { type: "module" })`.
+   */
+  readonly crossOriginIsolated?: boolean;
 }
+
+const ISOLATION_HEADERS = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
 
 async function bundle(entryFile: string): Promise<string> {
   const { build } = await import("esbuild");
@@ -53,12 +63,12 @@ async function bundle(entryFile: string): Promise<string> {
   return out.outputFiles[0].text;
 }
 
-/** Serve the page and its script from 127.0.0.1 on a free port. */
-async function serve(script: string, title: string): Promise<{ server: Server; url: string }> {
+/** Serve the page and its script (at /entry.js) from 127.0.0.1 on a free port. */
+async function serve(script: string, title: string, isolated: boolean): Promise<{ server: Server; url: string }> {
   const html = `<!doctype html><meta charset="utf-8"><title>${title}</title><script type="module" src="/entry.js"></script>`;
   const server = createServer((req, res) => {
     const js = req.url === "/entry.js";
-    res.writeHead(req.url === "/" || js ? 200 : 404, { "content-type": js ? "text/javascript" : "text/html" });
+    res.writeHead(req.url === "/" || js ? 200 : 404, { "content-type": js ? "text/javascript" : "text/html", ...(isolated ? ISOLATION_HEADERS : {}) });
     res.end(js ? script : req.url === "/" ? html : "");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -72,7 +82,7 @@ async function serve(script: string, title: string): Promise<{ server: Server; u
  */
 export async function runInChromium<T>(entryFile: string, options: ChromiumOptions = {}): Promise<T> {
   const { chromium } = await import("playwright-core");
-  const { server, url } = await serve(await bundle(entryFile), options.title ?? "lintra conformance");
+  const { server, url } = await serve(await bundle(entryFile), options.title ?? "lintra conformance", options.crossOriginIsolated ?? false);
   // A fresh profile directory each run (playwright passes it as --user-data-dir).
   const profile = mkdtempSync(join(tmpdir(), "lintra-chromium-"));
   let browser: Awaited<ReturnType<typeof chromium.launchPersistentContext>> | undefined;

@@ -11,7 +11,7 @@ export * as random from "./random.js";
 export { makeProgram, type StagedProgram } from "./make-program.js";
 export { backendNames, getBackend, registerBackend, setBackend, type Backend } from "@lintra/core-ir";
 /** How many threads backend-wasm runs large products, reductions and loops on (default: the cores available). */
-export { setWasmThreads, wasmThreads } from "@lintra/backend-wasm";
+export { setWasmThreads, wasmThreads, wasmThreadsReady } from "@lintra/backend-wasm";
 export type { NestedValue } from "./readback.js";
 export type { ArrayLike } from "./operands.js";
 export type { SliceSpec } from "./slicing.js";
