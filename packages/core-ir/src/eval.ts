@@ -151,7 +151,9 @@ export function runKernel<P extends FirstOrderPrim>(
   const kernel = backend.kernels[prim];
   if (!kernel) throw new UnsupportedPrimitiveError(prim, backend.name);
   const { dtypes } = backend;
-  for (const a of outAvals) if (!dtypes.includes(a.dtype)) throw new UnsupportedPrimitiveError(prim, backend.name, a.dtype);
+  for (let i = 0; i < outAvals.length; i++) {
+    if (!dtypes.includes(outAvals[i].dtype)) throw new UnsupportedPrimitiveError(prim, backend.name, outAvals[i].dtype);
+  }
   const n = inputs.length;
   const avals = new Array<ShapedArray>(n);
   const buffers = new Array<unknown>(n);
@@ -183,7 +185,9 @@ class EvalTrace extends Trace {
     const backend = getBackend();
     if (getPrimitive(prim).higherOrder) return runImpl(backend, prim as HigherOrderPrim, concretes, params as never, outAvals);
     const outs = runKernel(backend, prim as FirstOrderPrim, concretes, params as never, outAvals);
-    return outs.map((buf, i) => produced(outAvals[i], backend, buf));
+    const arrays = new Array<ConcreteArray>(outs.length);
+    for (let i = 0; i < outs.length; i++) arrays[i] = produced(outAvals[i], backend, outs[i]);
+    return arrays;
   }
 }
 

@@ -9,14 +9,17 @@ import { type Tracer, bind1 } from "./trace.js";
 /** Primitives whose params are empty. */
 type PlainPrim = { [P in Prim]: Params<P> extends NoParams ? P : never }[Prim];
 
+/** The params of every parameterless call: one frozen object, not a new one per primitive applied. */
+const NO_PARAMS: NoParams = Object.freeze({});
+
 const unary =
   (prim: PlainPrim) =>
   (x: Tracer): Tracer =>
-    bind1(prim, [x], {});
+    bind1(prim, [x], NO_PARAMS);
 const binary =
   (prim: PlainPrim) =>
   (x: Tracer, y: Tracer): Tracer =>
-    bind1(prim, [x, y], {});
+    bind1(prim, [x, y], NO_PARAMS);
 
 // Elementwise, one operand.
 export const neg = unary("neg");
@@ -77,7 +80,7 @@ export const shiftRightArithmetic = binary("shift_right_arithmetic");
 
 /** `pred ? onTrue : onFalse`, elementwise; `pred` is bool. */
 export function select(pred: Tracer, onTrue: Tracer, onFalse: Tracer): Tracer {
-  return bind1("select", [pred, onTrue, onFalse], {});
+  return bind1("select", [pred, onTrue, onFalse], NO_PARAMS);
 }
 
 export function convertElementType(x: Tracer, newDtype: DType): Tracer {

@@ -129,6 +129,25 @@ export function abstractEval<P extends Prim>(prim: P, avals: readonly ShapedArra
   return outs;
 }
 
+/**
+ * `abstractEval` on the avals of `args`, without gathering them into an array when the
+ * primitive's last result applies (bind calls this for every primitive).
+ */
+export function abstractEvalOf<P extends Prim>(prim: P, args: readonly { readonly aval: ShapedArray }[], params: Params<P>): ShapedArray[] {
+  const last = registry.get(prim)?.last;
+  if (last && sameParams(last.params, params) && last.avals.length === args.length) {
+    let same = true;
+    for (let i = 0; same && i < args.length; i++) {
+      const a = args[i].aval;
+      same = last.avals[i] === a || last.avals[i].equals(a);
+    }
+    if (same) return last.outs;
+  }
+  const avals = new Array<ShapedArray>(args.length);
+  for (let i = 0; i < args.length; i++) avals[i] = args[i].aval;
+  return abstractEval(prim, avals, params);
+}
+
 function sameAvals(a: readonly ShapedArray[], b: readonly ShapedArray[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !a[i].equals(b[i])) return false;

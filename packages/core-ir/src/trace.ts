@@ -1,7 +1,7 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 import type { DType } from "./dtype.js";
 import { ConcretizationError, EscapedTracerError, ValueError } from "./errors.js";
-import { type Params, type Prim, abstractEval } from "./registry.js";
+import { type Params, type Prim, abstractEvalOf } from "./registry.js";
 import type { ShapedArray, Shape } from "./shape.js";
 
 /**
@@ -146,19 +146,29 @@ function findTopTrace(prim: string, args: readonly Tracer[]): Trace {
 export function bind<P extends Prim>(prim: P, args: readonly Tracer[], params: Params<P>): Tracer[] {
   // Plain loops: this runs for every primitive, so every closure and array counts.
   const n = args.length;
-  const avals = new Array<ShapedArray>(n);
   for (let i = 0; i < n; i++) {
     const a = args[i];
     if (!(a instanceof Tracer)) throw new ValueError(`${prim}: operand ${i} is ${String(a)}; expected an array`);
-    avals[i] = a.aval;
   }
-  const outAvals = abstractEval(prim, avals, params);
+  const outAvals = abstractEvalOf(prim, args, params);
   const trace = findTopTrace(prim, args);
-  const tracers = new Array<Tracer>(n);
-  for (let i = 0; i < n; i++) tracers[i] = trace.fullRaise(args[i]);
+  // Operands raised to the trace, and results lowered: a new array only where one changes
+  // (on the eval trace none does). Traces neither mutate nor keep the arrays they are given.
+  let tracers = args as Tracer[];
+  for (let i = 0; i < n; i++) {
+    const t = trace.fullRaise(args[i]);
+    if (t === args[i]) continue;
+    if (tracers === args) tracers = args.slice();
+    tracers[i] = t;
+  }
   const outs = trace.processPrimitive(prim, tracers, params, outAvals);
-  const lowered = new Array<Tracer>(outs.length);
-  for (let i = 0; i < outs.length; i++) lowered[i] = outs[i].fullLower();
+  let lowered = outs;
+  for (let i = 0; i < outs.length; i++) {
+    const l = outs[i].fullLower();
+    if (l === outs[i]) continue;
+    if (lowered === outs) lowered = outs.slice();
+    lowered[i] = l;
+  }
   return lowered;
 }
 

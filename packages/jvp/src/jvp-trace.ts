@@ -38,10 +38,16 @@ export class JVPTrace extends Trace {
     }
     if (!anyTangent || !outAvals.some(hasTangent)) {
       const outs = asInternal(() => bind(prim, primals, params));
-      return outs.map((o, i) => new JVPTracer(this, o, new Zero(outAvals[i])));
+      const lifted = new Array<Tracer>(outs.length);
+      for (let i = 0; i < outs.length; i++) lifted[i] = new JVPTracer(this, outs[i], new Zero(outAvals[i]));
+      return lifted;
     }
     const [primalsOut, tangentsOut] = asInternal(() => jvpRules[prim](primals, tangents, params, outAvals));
-    return primalsOut.map((p, i) => new JVPTracer(this, p, hasTangent(outAvals[i]) ? tangentsOut[i] : new Zero(outAvals[i])));
+    const out = new Array<Tracer>(primalsOut.length);
+    for (let i = 0; i < primalsOut.length; i++) {
+      out[i] = new JVPTracer(this, primalsOut[i], hasTangent(outAvals[i]) ? tangentsOut[i] : new Zero(outAvals[i]));
+    }
+    return out;
   }
 }
 
