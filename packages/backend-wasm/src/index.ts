@@ -39,7 +39,7 @@ export const wasmBackend: Backend<WasmBuffer> = defineBackend<WasmBuffer>({
   dtypes: DTYPES,
   fromTyped(data: AnyTypedArray, aval: ShapedArray): WasmBuffer {
     const buf = allocFor(aval);
-    runtime().mem.view(buf, aval.dtype, aval.size).set(data);
+    runtime().mem.write(buf, aval.dtype, data);
     return buf;
   },
   read(buf: WasmBuffer, aval: ShapedArray): AnyTypedArray {

@@ -36,6 +36,10 @@ export class LinearMemory {
    */
   private refused = { pages: Infinity, at: 0 };
   liveBytes = 0;
+  /** The memory's size when last looked at (reading `memory.buffer` is a call into the engine). */
+  private capacity = 0;
+  /** Views of the whole memory per dtype, for writes; replaced when the memory has grown past them. */
+  private readonly whole: Partial<Record<DType, AnyTypedArray>> = {};
 
   /**
    * `shared`: back it by a SharedArrayBuffer, so worker threads can run kernels on it
@@ -62,7 +66,8 @@ export class LinearMemory {
     const reuse = this.free.get(size)?.pop();
     if (reuse !== undefined) return this.handOut(reuse, size);
     const end = this.top + size;
-    if (end > this.byteLength && !this.grow(end)) {
+    if (end > this.capacity) this.capacity = this.byteLength;
+    if (end > this.capacity && !this.grow(end)) {
       const larger = this.takeLargerFree(size);
       if (larger) return this.handOut(larger.ptr, larger.bytes);
       throw new BackendError(
@@ -108,6 +113,7 @@ export class LinearMemory {
     for (;;) {
       try {
         this.memory.grow(attempt);
+        this.capacity = this.byteLength;
         this.refused = { pages: Infinity, at: 0 };
         return true;
       } catch {
@@ -118,6 +124,16 @@ export class LinearMemory {
         attempt = Math.max(pages, Math.floor(attempt / 2));
       }
     }
+  }
+
+  /** Copy `data` into a buffer (through a view of the whole memory: no view made per call). */
+  write(buf: WasmBuffer, dtype: DType, data: AnyTypedArray): void {
+    const at = buf.ptr / BYTES[dtype];
+    let v = this.whole[dtype];
+    // (a grown non-shared memory detaches old views, length 0; a shared one keeps them short)
+    if (!v || at + data.length > v.length) v = this.whole[dtype] = WHOLE[dtype](this.memory.buffer);
+    if (data.length === 1) v[at] = data[0];
+    else v.set(data, at);
   }
 
   /** A typed view of a buffer's elements (valid until the memory grows). */
@@ -137,3 +153,10 @@ export class LinearMemory {
 }
 
 export const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
+const WHOLE: Record<DType, (b: ArrayBufferLike) => AnyTypedArray> = {
+  float32: (b) => new Float32Array(b),
+  float64: (b) => new Float64Array(b),
+  int32: (b) => new Int32Array(b),
+  bool: (b) => new Uint8Array(b),
+};
