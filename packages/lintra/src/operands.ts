@@ -124,6 +124,15 @@ export function elementwise(
   fn: (...xs: Tracer[]) => Tracer,
   adjust?: (d: DType) => DType,
 ): Tracer {
+  // The common case first: arrays of one dtype (kept by `adjust`) and one shape need no
+  // promotion and no broadcast.
+  if (args.length === 1) {
+    const [x] = args;
+    if (x instanceof Tracer && (adjust === undefined || adjust(x.dtype) === x.dtype)) return fn(x);
+  } else if (args.length === 2) {
+    const [x, y] = args;
+    if (x instanceof Tracer && y instanceof Tracer && x.aval.equals(y.aval) && (adjust === undefined || adjust(x.dtype) === x.dtype)) return fn(x, y);
+  }
   return fn(...broadcastArgs(op, promoteArgs(op, args, adjust, "operand")));
 }
 
