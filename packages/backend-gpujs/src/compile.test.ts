@@ -1,5 +1,6 @@
 import { cpuBackend } from "@lintra/backend-cpu";
-import { type AnyTypedArray, type Backend, ConcreteArray, type DType, type Program, type Tracer, UnsupportedPrimitiveError, jit, lax, planFusion, setBackend } from "@lintra/core-ir";
+import { type Backend, ConcreteArray, type Program, type Tracer, UnsupportedPrimitiveError, jit, lax, planFusion, setBackend } from "@lintra/core-ir";
+import { jitAgreement } from "@lintra/conformance";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { describeGL } from "../test/gl.js";
 import { fusedKernels, fusibleOnGpujs } from "./fused.js";
@@ -19,18 +20,7 @@ afterAll(() => {
   if (previous) setBackend(previous);
 });
 
-const arr = (data: number[] | AnyTypedArray, shape: number[], dtype: DType = "float32") => ConcreteArray.fromTyped(data, shape, dtype, backend);
-const read = (x: Tracer) => Array.from((x as ConcreteArray).readSync());
-/** `v` broadcast to `like`'s shape (lax takes arrays only). */
-const full = (v: number, like: Tracer) => lax.broadcastInDim(ConcreteArray.scalar(v, like.aval.dtype), like.aval.shape, []);
-const ramp = (n: number, scale = 0.37, shift = -1.3) => Array.from({ length: n }, (_, i) => Math.sin(i * scale) * 2 + shift * (i % 3));
-
-function expectSame(f: (...xs: Tracer[]) => Tracer | Tracer[], ...args: ConcreteArray[]): void {
-  const list = (r: Tracer | Tracer[]) => (Array.isArray(r) ? r : [r]);
-  const eager = list(f(...args)).map(read);
-  const compiled = list(jit(f)(...args)).map(read);
-  expect(compiled).toEqual(eager);
-}
+const { arr, read, full, ramp, expectSame } = jitAgreement(backend);
 
 /** tanh(x·1.5 + 0.25) · exp(−x·x): six elementwise ops and two broadcast scalars. */
 const chain = (x: Tracer) => lax.mul(lax.tanh(lax.add(lax.mul(x, full(1.5, x)), full(0.25, x))), lax.exp(lax.neg(lax.mul(x, x))));

@@ -1,4 +1,5 @@
 import { type AnyTypedArray, type Backend, ConcreteArray, type DType, type Tracer, jit, lax, setBackend } from "@lintra/core-ir";
+import { jitAgreement } from "@lintra/conformance";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { threadPoolTesting } from "./thread-pool.js";
 import { setWasmThreads, sizeClass, wasmBackend, wasmMemoryStats, wasmThreads } from "./index.js";
@@ -16,18 +17,7 @@ afterAll(() => {
   if (previous) setBackend(previous);
 });
 
-const arr = (data: number[] | AnyTypedArray, shape: number[], dtype: DType = "float32") => ConcreteArray.fromTyped(data, shape, dtype);
-const read = (x: Tracer) => Array.from((x as ConcreteArray).readSync());
-/** `v` broadcast to `like`'s shape (lax takes arrays only). */
-const full = (v: number, like: Tracer) => lax.broadcastInDim(ConcreteArray.scalar(v, like.aval.dtype), like.aval.shape, []);
-const ramp = (n: number, scale = 0.37, shift = -1.3) => Array.from({ length: n }, (_, i) => Math.sin(i * scale) * 2 + shift * (i % 3));
-
-function expectSame(f: (...xs: Tracer[]) => Tracer | Tracer[], ...args: ConcreteArray[]): void {
-  const list = (r: Tracer | Tracer[]) => (Array.isArray(r) ? r : [r]);
-  const eager = list(f(...args)).map(read);
-  const compiled = list(jit(f)(...args)).map(read);
-  expect(compiled).toEqual(eager);
-}
+const { arr, read, full, ramp, expectSame } = jitAgreement(wasmBackend);
 
 describe("wasm compile: fused elementwise loops", () => {
   it("a chain of six ops is one kernel module, run through the backend's compile", () => {

@@ -9,3 +9,4 @@ export { type Numerics, flushSubnormal } from "./numerics.js";
 export { knownValues, knownCase, type KnownValue } from "./known-values.js";
 export { composites, type Composite } from "./composites.js";
 export { runGradientCheck, MODES, type Mode, type Placement, jitPlacements } from "./gradients.js";
+export { jitAgreement } from "./jit-agreement.js";
