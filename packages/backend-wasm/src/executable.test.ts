@@ -104,11 +104,7 @@ describe("wasm compile: reductions folded into the loop that computes their oper
         const x = arr(ramp(n).map((v) => (dtype === "int32" ? Math.round(v * 9) : v)), shape, dtype);
         for (const [reduce, axes] of [[lax.reduceSum, [shape.length - 1]], [lax.reduceMax, shape.map((_, i) => i)], [lax.reduceMin, [shape.length - 1]]] as const) {
           const f = (x: Tracer) => reduce(lax.mul(lax.add(x, x), x), axes);
-          const eager = read(f(x));
-          const compiled = read(jit(f)(x));
-          // Sums fold in another order than the kernel's: equal to rounding.
-          if (dtype !== "int32" && reduce === lax.reduceSum) near(compiled, eager, 1e-6);
-          else expect(compiled).toEqual(eager);
+          expectSame(f, x);
         }
       }
     }
@@ -122,6 +118,33 @@ describe("wasm compile: reductions folded into the loop that computes their oper
       return lax.div(e, lax.broadcastInDim(lax.reduceSum(e, [1]), [8, 13], [0]));
     };
     near(read(jit(softmax)(x)), read(softmax(x)), 1e-6);
+  });
+
+  // A fused sum adds in the reduction kernel's order, so a mean computed in the loop and one
+  // computed from stored values compare equal (a comparison would amplify any rounding).
+  it("float sums add in the kernel's order: SIMD and scalar loops, every run length to 41", () => {
+    for (const dtype of ["float32", "float64"] as const) {
+      const other = dtype === "float32" ? "float64" : "float32";
+      for (let n = 0; n <= 41; n++) {
+        const x = arr(ramp(3 * n, 0.71), [3, n], dtype);
+        expectSame((x) => lax.reduceSum(lax.mul(lax.add(x, full(0.3, x)), x), [1]), x); // SIMD
+        // a value of another width in the loop: scalar code
+        expectSame((x) => lax.reduceSum(lax.mul(lax.convertElementType(lax.convertElementType(x, other), dtype), x), [1]), x);
+      }
+    }
+  });
+
+  it("float sums over several runs (an operand broadcast inside the folded axes) add in the kernel's order", () => {
+    for (const dtype of ["float32", "float64"] as const) {
+      const other = dtype === "float32" ? "float64" : "float32";
+      for (const [r, n] of [[2, 4], [3, 6], [3, 5], [2, 7], [5, 3], [4, 10], [7, 9], [1, 5], [6, 1]]) {
+        const x = arr(ramp(2 * r * n, 0.53), [2, r, n], dtype);
+        const b = arr(ramp(n, 1.7, 0.4), [n], dtype);
+        const bias = (x: Tracer, b: Tracer) => lax.broadcastInDim(b, x.aval.shape, [2]);
+        expectSame((x, b) => lax.reduceSum(lax.mul(x, bias(x, b)), [1, 2]), x, b);
+        expectSame((x, b) => lax.reduceSum(lax.mul(lax.convertElementType(lax.convertElementType(x, other), dtype), bias(x, b)), [1, 2]), x, b);
+      }
+    }
   });
 
   it("an empty axis folds to the identity", () => {

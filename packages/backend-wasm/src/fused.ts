@@ -18,7 +18,7 @@ import {
   scalarViaSimd,
   splatBytes,
 } from "./elementwise-ops.js";
-import { FOLD_KIND, Fold, type FoldKind, foldable } from "./fused-fold.js";
+import { FOLD_KIND, type FoldKind, type LoopFold, foldIsOrdered, foldable, makeFold } from "./fused-fold.js";
 import { type Bound, type StridedAxis, addTo, forLoop, inLocal, mergeAxes, rowMajorStrides, stridedLoops } from "./loop-gen.js";
 import { BYTES } from "./memory.js";
 import { Code, F64, I32, type ModuleBuilder, V128 } from "./wasm/encoder.js";
@@ -226,14 +226,22 @@ export function buildFused(m: ModuleBuilder, loop: FusedLoop): void {
   const outer = mergeAxes(axes.slice(0, kept));
   const folded = mergeAxes(axes.slice(kept));
   const inner = (loop.fold ? folded : outer).pop() ?? { size: 1, strides: new Array<number>(nPtr).fill(0) };
-  const width = inner.strides.every((s, j) => s === 0 || s === ptrBytes[j] || j === foldOut) ? vectorWidth(loop) : null;
+  let width = inner.strides.every((s, j) => s === 0 || s === ptrBytes[j] || j === foldOut) ? vectorWidth(loop) : null;
   if (!loop.fold) stridedLoops(c, outer, ptrs, () => gen.inner(inner, width, ptrs));
   else {
-    const fold = new Fold(c, loop.members[loop.fold.member].fold!, loop.members[loop.fold.member].out, width !== null);
+    const { fold: kind, out: dtype } = loop.members[loop.fold.member];
+    const total = loop.shape.slice(kept).reduce((a, b) => a * b, 1);
+    // Several runs (an operand broadcast inside the folded axes): an ordered sum's vectors
+    // line up with the kernel's pairs only when each run is even.
+    const runs = folded.length > 0;
+    const ordered = foldIsOrdered(kind!, dtype);
+    if (runs && ordered && inner.size % 2 === 1) width = null;
+    const counted = runs && ordered && width === null && total % 2 === 1;
+    const fold = makeFold(c, kind!, dtype, { vector: width !== null, total, counted });
     gen.fold = fold;
     stridedLoops(c, outer, ptrs, () => {
       fold.begin();
-      stridedLoops(c, folded, ptrs, () => gen.inner(inner, width, ptrs));
+      stridedLoops(c, folded, ptrs, () => gen.foldInner(inner as StridedAxis, width, ptrs, { runs, counted }));
       fold.end(foldOut);
     });
   }
@@ -274,7 +282,7 @@ export function emitRectangle(
 
 class Generator {
   /** The group's reduction, folding values as they are computed. */
-  fold: Fold | null = null;
+  fold: LoopFold | null = null;
   private readonly consts: VectorConsts;
   private readonly scalarLits = new Map<string, number>();
   private readonly prologueCode: number[][] = [];
@@ -321,6 +329,55 @@ class Generator {
       this.scalarElement(cursors.slice(nOut), cursors.slice(0, nOut));
       cursors.forEach((l, j) => addTo(c, l, axis.strides[j]));
     });
+  }
+
+  /**
+   * One run of a folded loop (its size known while generating): vectors in steps the fold
+   * unrolls, then the remaining elements one by one, each in the role the fold's order gives
+   * it. `runs`: this run is one of several (the fold's accumulators carry from run to run).
+   */
+  foldInner(axis: StridedAxis, width: number | null, ptrs: readonly number[], how: { runs: boolean; counted: boolean }): void {
+    const c = this.c;
+    const fold = this.fold!;
+    const nOut = this.loop.outputs.length;
+    const cursors = ptrs.map((p) => {
+      const l = c.local(I32);
+      c.get(p).set(l);
+      return l;
+    });
+    const per = width ? 16 / width : 1;
+    const element = (vector: boolean) => {
+      if (vector) this.vectorElement(cursors.slice(nOut), cursors.slice(0, nOut), width!, axis.strides.slice(nOut));
+      else this.scalarElement(cursors.slice(nOut), cursors.slice(0, nOut));
+      cursors.forEach((l, j) => addTo(c, l, axis.strides[j] * (vector ? per : 1)));
+    };
+    const n = axis.size;
+    const k = c.local(I32);
+    let next = 0;
+    fold.settle();
+    if (width !== null) {
+      const vectors = Math.floor(n / per);
+      const steps = Math.floor(vectors / fold.unroll);
+      forLoop(c, k, 0, steps, 1, () => {
+        for (let u = 0; u < fold.unroll; u++) element(true);
+        fold.settle();
+      });
+      for (let v = steps * fold.unroll; v < vectors; v++) element(true);
+      next = vectors * per;
+    }
+    // Elements that go to the accumulators in turn: all of them in one of several (even)
+    // runs, else all but an odd last one.
+    const slotted = how.runs ? n : n - (n % 2);
+    fold.role = how.counted ? "counted" : "slot";
+    if (width !== null) for (; next < slotted; next++) element(false);
+    else {
+      forLoop(c, k, next, slotted, 1, () => element(false));
+      next = Math.max(next, slotted);
+    }
+    fold.role = "tail";
+    for (; next < n; next++) element(false);
+    fold.role = "slot";
+    if (how.runs) fold.settle();
   }
 
   private scalarElement(reads: readonly number[], writes: readonly number[]): void {

@@ -164,7 +164,12 @@ export function planReduce(shape: readonly number[], axes: readonly number[], in
   return { outer, reduced };
 }
 
-const UNROLL = 4;
+/**
+ * Vector accumulators a contiguous run is folded into, in turn. Fused loops that end in a
+ * float sum fold in the same order (fused-fold.ts), so jit and eager agree bit for bit.
+ */
+export const RUN_ACCUMULATORS = 4;
+const UNROLL = RUN_ACCUMULATORS;
 
 /**
  * Reduce a contiguous run: the innermost reduced axis has stride one element. Each
